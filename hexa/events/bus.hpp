@@ -1,0 +1,52 @@
+#pragma once
+// The event bus port. Implementations: the embedded on-disk log (LogBus, one machine, no
+// server) and Kafka. Semantics shared by all, checked by tests/unit/bus_conformance:
+// - publish() returns once the events are durable (acks=all); order is kept per key.
+// - Topics are split into partitions by key; a consumer group shares a topic's partitions among
+//   its live members, so two replicas split the stream and one key is handled by one member.
+// - A group's position is committed only after the handler returned: a crash redelivers, and
+//   handlers deduplicate by event id (see IdempotentConsumer) so effects happen once.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hexa/events/event.hpp"
+
+namespace hexa {
+
+// Handles one event. Throwing means "not handled": the event is delivered again later.
+using EventHandler = std::function<void(const Event&)>;
+
+struct SubscriptionOptions {
+  std::string group;   // consumer group: the consuming service's name
+  std::string topic;
+  std::string member;  // this instance's id (unique among the group's live members)
+  std::chrono::milliseconds retry_delay{200};  // after a handler failure
+};
+
+// A running consumer; stops (finishing the event in hand) when destroyed.
+class Subscription {
+ public:
+  virtual ~Subscription() = default;
+  // Events handled so far by this subscription (for health and tests).
+  virtual std::uint64_t handled() const = 0;
+};
+
+class EventBus {
+ public:
+  virtual ~EventBus() = default;
+  // Durable when it returns; throws hexa::Unavailable when the bus cannot take them.
+  virtual void publish(const std::vector<Event>& events) = 0;
+  virtual std::unique_ptr<Subscription> subscribe(SubscriptionOptions options,
+                                                  EventHandler handler) = 0;
+  virtual bool healthy() = 0;
+};
+
+}  // namespace hexa
+
+namespace hexa {
+// Opens a bus from a URL: "log:/path/to/dir" is the embedded log (later "kafka://host:port").
+std::unique_ptr<EventBus> open_bus(const std::string& url);
+}  // namespace hexa

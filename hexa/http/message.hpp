@@ -1,0 +1,26 @@
+#pragma once
+// HTTP messages: Beast's types, used by the framework's HTTP adapters only.
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <string>
+
+namespace hexa::http {
+
+namespace beast_http = boost::beast::http;
+using Verb = beast_http::verb;
+using Status = beast_http::status;
+using Request = beast_http::request<beast_http::string_body>;
+using Response = beast_http::response<beast_http::string_body>;
+
+// Hands a response back to the connection; callable from any thread, exactly once.
+using Responder = std::function<void(Response)>;
+
+// A JSON response with status, keep-alive copied from the request.
+Response json_response(const Request& req, Status status, std::string body);
+
+}  // namespace hexa::http
+
+namespace hexa::http {
+// Spring Boot's error JSON: {"timestamp","status","error","message","path"}.
+Response error_response(const Request& req, Status status, const std::string& message);
+}  // namespace hexa::http

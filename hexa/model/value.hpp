@@ -1,0 +1,23 @@
+#pragma once
+// Field values as the framework moves them between domain structs, stores and wire formats.
+// Neutral on purpose: no JSON, no SQL types here.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+
+namespace hexa {
+
+enum class Kind { Integer, Real, Text, Boolean };
+
+// monostate is "null / absent".
+using Value = std::variant<std::monostate, std::int64_t, double, std::string, bool>;
+
+// One row of an aggregate, a view or an event payload: field name -> value.
+using Record = std::map<std::string, Value>;
+
+inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+
+const char* kind_name(Kind k);
+
+}  // namespace hexa
