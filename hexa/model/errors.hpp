@@ -37,3 +37,11 @@ struct Unavailable : Error {
 };
 
 }  // namespace hexa
+
+namespace hexa {
+// A call whose outcome is unknown: it timed out or the connection broke after sending, so the
+// far side may have acted. Callers must reconcile or compensate, never assume either way.
+struct Uncertain : Unavailable {
+  explicit Uncertain(std::string message) : Unavailable(std::move(message)) {}
+};
+}  // namespace hexa

@@ -70,8 +70,9 @@ Field<T> field(std::string name, M T::*member, Rules rules = {}) {
         else if constexpr (kind == Kind::Real) return static_cast<double>(t.*member);
         else return t.*member;
       },
-      [member](T& t, const Value& v) {
-        if (is_null(v)) { t.*member = M{}; return; }
+      [member](T& t, const Value& given) {
+        if (is_null(given)) { t.*member = M{}; return; }
+        const Value v = convert(given, kind);
         if constexpr (kind == Kind::Boolean) t.*member = std::get<bool>(v);
         else if constexpr (kind == Kind::Integer) t.*member = static_cast<M>(std::get<std::int64_t>(v));
         else if constexpr (kind == Kind::Real) t.*member = static_cast<M>(std::get<double>(v));

@@ -20,4 +20,8 @@ inline bool is_null(const Value& v) { return std::holds_alternative<std::monosta
 
 const char* kind_name(Kind k);
 
+// The value as `kind` (integer <-> real, numbers <-> text, 0/1 <-> boolean); null stays null.
+// Throws std::invalid_argument when it cannot be one.
+Value convert(const Value& v, Kind kind);
+
 }  // namespace hexa

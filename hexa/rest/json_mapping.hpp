@@ -1,0 +1,32 @@
+#pragma once
+// The JSON adapter for declared structs: records to JSON (fields in declared order) and request
+// bodies to records, with Jackson's leniency (numeric strings for numbers, numbers for text)
+// and nothing more: anything else of the wrong type is a 400 naming the field.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "hexa/model/model.hpp"
+
+namespace hexa::rest {
+
+using Json = nlohmann::ordered_json;
+
+enum class BodyMode {
+  Create,   // every required field present; read-only fields ignored
+  Replace,  // PUT: like Create
+  Merge,    // PATCH: only the given fields; read-only ones are reported back for commands
+};
+
+Json to_json(const Record& r, const ModelInfo& m);
+Value from_json(const Json& j);  // scalar JSON -> Value (objects/arrays: null)
+Json to_json(const Value& v);
+
+// Parses and validates a request body. Throws hexa::Invalid with a clear message.
+// The result holds only declared fields (never "id"), coerced to their kinds.
+Record parse_body(const std::string& body, const ModelInfo& m, BodyMode mode);
+
+// Coerces one value to a field's kind and checks its rules; throws hexa::Invalid naming it.
+Value coerce(const Json& j, const FieldInfo& f);
+void check_rules(const Value& v, const FieldInfo& f);
+
+}  // namespace hexa::rest

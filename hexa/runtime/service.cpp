@@ -1,0 +1,227 @@
+#include "hexa/runtime/service.hpp"
+
+#include <csignal>
+#include <condition_variable>
+#include <filesystem>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "hexa/events/outbox_relay.hpp"
+#include "hexa/events/payload.hpp"
+#include "hexa/http/server.hpp"
+#include "hexa/runtime/logging.hpp"
+#include "hexa/runtime/worker_pool.hpp"
+
+namespace hexa {
+
+struct Service::Runtime {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<EventBus> bus;
+  std::unique_ptr<OutboxRelay> relay;
+  std::unique_ptr<Transactor> transactor;
+  std::vector<std::unique_ptr<rest::ResourceCore>> resources;
+  std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<http::Server> server;
+  std::unique_ptr<Subscription> subscription;
+  std::atomic<bool> ready{false};
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread reconciler;
+};
+
+namespace {
+
+std::string config_path(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::string_view(argv[i]) == "--config") return argv[i + 1];
+  if (const char* env = std::getenv("SERVICE_CONFIG")) return env;
+  throw std::runtime_error("usage: <service> --config <application.yaml>");
+}
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+http::Response handle_safely(const Route& route, const http::Request& req, const PathParams& params) {
+  try {
+    return route.handler(req, params);
+  } catch (const Unavailable& e) {
+    auto res = http::error_response(req, http::Status::service_unavailable, e.what());
+    res.set(http::beast_http::field::retry_after, std::to_string(e.retry_after_s));
+    return res;
+  } catch (const Error& e) {
+    return http::error_response(req, static_cast<http::Status>(e.status()), e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("{} {} failed: {}", std::string(req.method_string()), std::string(req.target()), e.what());
+    return http::error_response(req, http::Status::internal_server_error, "internal error");
+  }
+}
+
+bool has_json_body(const http::Request& req) {
+  auto it = req.find(http::beast_http::field::content_type);
+  if (it == req.end()) return false;
+  std::string type(it->value());
+  for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type.rfind("application/json", 0) == 0 || type.find("+json") != std::string::npos;
+}
+
+}  // namespace
+
+Service::Service(std::string name, int argc, char** argv) : name_(std::move(name)) {
+  // Block the stop signals before any thread exists, so that only run() receives them.
+  sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  const char* profile = std::getenv("PROFILE");
+  config_ = Config::load(config_path(argc, argv), Config::parse_profiles(profile ? profile : ""));
+  instance_ = config_.get("instance.id", name_ + "-1");
+  setup_logging(instance_, config_.get("logging.level", "info"));
+  client_ = std::make_unique<http::Client>();
+}
+
+Service::~Service() = default;
+
+void Service::on_event(const std::string& type, PolicyFn fn) { policies_[type].push_back(std::move(fn)); }
+
+RemoteCaller& Service::caller(const std::string& service) {
+  auto& c = callers_[service];
+  if (!c) c = std::make_unique<RemoteCaller>(*client_, config_, service);
+  return *c;
+}
+
+void Service::handle(const Event& e) {
+  auto it = policies_.find(e.type);
+  if (it == policies_.end()) return;
+  CorrelationScope scope(e.key);
+  const Record payload = decode_payload(e.payload);
+  auto& tx = *rt_->transactor;
+  try {
+    tx.write([&](UnitOfWork& uow) {
+      if (!uow.transaction().first_delivery(name_, e.id)) return;
+      for (const auto& policy : it->second) policy(payload, uow);
+    });
+  } catch (const Error& rejected) {
+    // The domain refused (e.g. an illegal transition): redelivery cannot change that.
+    spdlog::warn("{} {} not applied: {}", e.type, e.id, rejected.what());
+    tx.write([&](UnitOfWork& uow) { uow.transaction().first_delivery(name_, e.id); });
+  }
+}
+
+void Service::dispatch(http::Request&& req, http::Responder respond) {
+  auto match = router_.match(req.method(), req.target());
+  if (!match.route) {
+    respond(match.path_known
+                ? http::error_response(req, http::Status::method_not_allowed,
+                                       fmt::format("Request method '{}' is not supported", std::string(req.method_string())))
+                : http::error_response(req, http::Status::not_found, "No resource at this path"));
+    return;
+  }
+  const bool writes = req.method() == http::Verb::post || req.method() == http::Verb::put ||
+                      req.method() == http::Verb::patch;
+  if (writes && !has_json_body(req)) {
+    respond(http::error_response(req, http::Status::unsupported_media_type,
+                                 "Content type must be application/json"));
+    return;
+  }
+  if (match.route->blocking == Blocking::No) {
+    respond(handle_safely(*match.route, req, match.params));
+    return;
+  }
+  rt_->workers->post([route = match.route, params = std::move(match.params), req = std::move(req),
+                      respond = std::move(respond)] { respond(handle_safely(*route, req, params)); });
+}
+
+void Service::add_actuator_routes() {
+  auto health = [this](bool need_ready) {
+    return [this, need_ready](const http::Request& req, const PathParams&) {
+      const bool store_up = rt_->store->healthy();
+      const bool bus_up = rt_->bus->healthy();
+      const bool up = !need_ready || (rt_->ready && store_up && bus_up);
+      rest::Json body{{"status", up ? "UP" : "DOWN"}};
+      if (need_ready)
+        body["components"] = {{"store", {{"status", store_up ? "UP" : "DOWN"}}},
+                              {"bus", {{"status", bus_up ? "UP" : "DOWN"}}}};
+      return http::json_response(req, up ? http::Status::ok : http::Status::service_unavailable, body.dump());
+    };
+  };
+  // Health checks touch the store: they run on the workers, never on the I/O threads.
+  router_.add(http::Verb::get, "/actuator/health", health(true));
+  router_.add(http::Verb::get, "/actuator/health/readiness", health(true));
+  router_.add(http::Verb::get, "/actuator/health/liveness", health(false), Blocking::No);
+}
+
+int Service::run() {
+  rt_ = std::make_unique<Runtime>();
+  auto& rt = *rt_;
+  const std::string data_dir = config_.get("data.dir", "data/" + name_);
+  std::filesystem::create_directories(data_dir);
+  rt.store = open_store(config_.get("store.url", "sqlite:" + data_dir + "/" + name_ + ".db"));
+  rt.bus = open_bus(config_.get("bus.url", "log:" + data_dir + "/../bus"));
+  rt.relay = std::make_unique<OutboxRelay>(*rt.store, *rt.bus);
+  rt.transactor = std::make_unique<Transactor>(
+      *rt.store, EventSource{name_, config_.get("bus.topic", config_.get("system.name", "events"))},
+      [relay = rt.relay.get()] { relay->notify(); });
+  bool guarded = false;
+  for (auto& spec : specs_) {
+    guarded = guarded || spec.guard.has_value();
+    auto core = std::make_unique<rest::ResourceCore>(spec, *rt.transactor);
+    rt.store->migrate(core->storage_schema());
+    core->add_routes(router_);
+    rt.resources.push_back(std::move(core));
+  }
+  add_actuator_routes();
+  rt.workers = std::make_unique<WorkerPool>(config_.get_int("server.workers", 16));
+  http::ServerOptions options;
+  options.address = config_.get("server.address", "127.0.0.1");
+  options.port = static_cast<std::uint16_t>(config_.get_int("server.port", 8080));
+  options.body_limit = config_.get_int("server.max-body-bytes", 1024 * 1024);
+  options.io_threads = static_cast<int>(config_.get_int("server.io-threads", 1));
+  rt.server = std::make_unique<http::Server>(options, [this](http::Request&& req, http::Responder r) {
+    dispatch(std::move(req), std::move(r));
+  });
+  rt.server->start();
+  if (!policies_.empty())
+    rt.subscription = rt.bus->subscribe(
+        {name_, rt.transactor->source().topic, instance_}, [this](const Event& e) { handle(e); });
+  if (guarded)
+    rt.reconciler = std::thread([this, &rt] {
+      std::unique_lock lock(rt.mutex);
+      while (!rt.stopping) {
+        lock.unlock();
+        for (auto& r : rt.resources) {
+          try { r->reconcile(); } catch (const std::exception& e) { spdlog::warn("reconcile: {}", e.what()); }
+        }
+        lock.lock();
+        rt.wake.wait_for(lock, std::chrono::seconds(1), [&] { return rt.stopping; });
+      }
+    });
+  rt.ready = true;
+  spdlog::info("{} started on {}:{} (profiles: {})", instance_, options.address, rt.server->port(),
+               fmt::join(config_.profiles(), ","));
+
+  sigset_t set = stop_signals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("{} stopping (signal {})", instance_, sig);
+  rt.ready = false;
+  rt.server->stop(std::chrono::milliseconds(config_.get_int("server.shutdown-grace-ms", 5000)));
+  rt.subscription.reset();
+  {
+    std::lock_guard lock(rt.mutex);
+    rt.stopping = true;
+  }
+  rt.wake.notify_all();
+  if (rt.reconciler.joinable()) rt.reconciler.join();
+  rt.workers->stop();
+  rt.relay.reset();
+  spdlog::info("{} stopped", instance_);
+  return 0;
+}
+
+}  // namespace hexa

@@ -1,0 +1,95 @@
+#pragma once
+// A service's runtime: everything that is not its domain. A service's main() declares its
+// resources, policies, views and remotes, then calls run():
+//
+//   int main(int argc, char** argv) {
+//     hexa::Service svc("pay", argc, argv);
+//     svc.resource<Pay>().idempotent_on("contractId").on_created(...);
+//     svc.when<ContractCanceled>([](const ContractCanceled& e, hexa::UnitOfWork& uow) {...});
+//     return svc.run();
+//   }
+//
+// run() opens the store (store.url, default sqlite:$DATA_DIR/<name>.db) and the bus (bus.url,
+// BUS_URL), migrates schemas, starts the outbox relay, the event subscription (group = the
+// service's name), the HTTP server (server.port) with /actuator/health{,/liveness,/readiness},
+// and waits for SIGTERM/SIGINT, then drains and exits cleanly.
+#include <atomic>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hexa/client/remote.hpp"
+#include "hexa/config/config.hpp"
+#include "hexa/events/bus.hpp"
+#include "hexa/rest/resource.hpp"
+#include "hexa/runtime/router.hpp"
+#include "hexa/runtime/view.hpp"
+
+namespace hexa {
+
+class Service {
+ public:
+  // Reads --config <application.yaml> from argv and PROFILE from the environment.
+  Service(std::string name, int argc, char** argv);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  const Config& config() const { return config_; }
+  const std::string& name() const { return name_; }
+
+  template <class T>
+  Resource<T> resource() {
+    specs_.emplace_back();
+    return Resource<T>(specs_.back());
+  }
+
+  // A policy: when an event E arrives, run `fn` in one local transaction (idempotent: an event
+  // seen before is skipped). E declares `name` and `key`.
+  template <class E>
+  void when(std::function<void(const E&, UnitOfWork&)> fn) {
+    on_event(std::string(E::name), [fn = std::move(fn)](const Record& payload, UnitOfWork& uow) {
+      fn(from_record<E>(payload), uow);
+    });
+  }
+
+  // A CQRS view keyed by `key_field`, served read-only at /<collection>.
+  template <class T>
+  View<T> view(std::string key_field) {
+    specs_.emplace_back();
+    Resource<T>(specs_.back()).read_only(model_of<T>().collection + " is a view kept from events; it cannot be written")
+        .find_by(key_field);
+    return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
+                   std::move(key_field));
+  }
+
+  template <class T>
+  Remote<T> remote(const std::string& service) {
+    return Remote<T>(caller(service));
+  }
+
+  Router& router() { return router_; }
+  int run();
+
+ private:
+  struct Runtime;
+  void on_event(const std::string& type, PolicyFn fn);
+  RemoteCaller& caller(const std::string& service);
+  void handle(const Event& e);
+  void dispatch(http::Request&& req, http::Responder respond);
+  void add_actuator_routes();
+
+  std::string name_;
+  std::string instance_;
+  Config config_;
+  std::list<rest::ResourceSpec> specs_;  // stable addresses for the builders
+  std::map<std::string, std::vector<PolicyFn>> policies_;
+  std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
+  Router router_;
+  std::unique_ptr<http::Client> client_;
+  std::unique_ptr<Runtime> rt_;
+};
+
+}  // namespace hexa
