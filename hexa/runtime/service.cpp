@@ -10,6 +10,7 @@
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/events/payload.hpp"
 #include "hexa/http/server.hpp"
+#include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/logging.hpp"
 #include "hexa/runtime/worker_pool.hpp"
 
@@ -22,6 +23,7 @@ struct Service::Runtime {
   std::unique_ptr<Transactor> transactor;
   std::vector<std::unique_ptr<rest::ResourceCore>> resources;
   std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<FaultInjector> faults;  // only when configured
   std::unique_ptr<http::Server> server;
   std::unique_ptr<Subscription> subscription;
   std::atomic<bool> ready{false};
@@ -133,6 +135,16 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
     respond(handle_safely(*match.route, req, match.params));
     return;
   }
+  const bool inject = rt_->faults && req.target().rfind("/actuator", 0) != 0;
+  if (inject) {
+    rt_->faults->submit([route = match.route, params = std::move(match.params), req = std::move(req),
+                         respond = std::move(respond)](bool error, std::function<void()> done) {
+      respond(error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
+                    : handle_safely(*route, req, params));
+      done();
+    });
+    return;
+  }
   rt_->workers->post([route = match.route, params = std::move(match.params), req = std::move(req),
                       respond = std::move(respond)] { respond(handle_safely(*route, req, params)); });
 }
@@ -177,6 +189,11 @@ int Service::run() {
   }
   add_actuator_routes();
   rt.workers = std::make_unique<WorkerPool>(config_.get_int("server.workers", 16));
+  if (auto faults = FaultOptions::from(config_); faults.active()) {
+    rt.faults = std::make_unique<FaultInjector>(faults, [&rt](std::function<void()> job) { rt.workers->post(std::move(job)); });
+    spdlog::warn("fault injection on: delay {}-{} ms, error rate {}, capacity {}", faults.delay_min_ms,
+                 faults.delay_max_ms, faults.error_rate, faults.capacity);
+  }
   http::ServerOptions options;
   options.address = config_.get("server.address", "127.0.0.1");
   options.port = static_cast<std::uint16_t>(config_.get_int("server.port", 8080));
@@ -218,6 +235,7 @@ int Service::run() {
   }
   rt.wake.notify_all();
   if (rt.reconciler.joinable()) rt.reconciler.join();
+  rt.faults.reset();
   rt.workers->stop();
   rt.relay.reset();
   spdlog::info("{} stopped", instance_);

@@ -1,0 +1,146 @@
+"""End-to-end harness: a whole system started by the real launcher (`hexa up`) on free ports,
+with its own data folder, driven over HTTP through its gateway, as a user would."""
+import http.client
+import json
+import os
+import random
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+BIN = Path(os.environ.get("HEXA_BIN", Path(__file__).resolve().parents[2] / "build" / "bin"))
+
+
+def wait_for(condition, timeout=20.0, interval=0.05, what="condition"):
+    """Polls `condition` until it returns a truthy value or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(port, method, path, body=None, headers=None, timeout=10.0):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        hdrs = dict(headers or {})
+        data = None
+        if body is not None:
+            data = body if isinstance(body, (bytes, str)) else json.dumps(body, ensure_ascii=False)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            hdrs.setdefault("Content-Type", "application/json")
+        conn.request(method, path, body=data, headers=hdrs)
+        res = conn.getresponse()
+        return Response(res.status, {k.lower(): v for k, v in res.getheaders()}, res.read().decode("utf-8"))
+    finally:
+        conn.close()
+
+
+class System:
+    """A running `hexa up <system>`: its gateway port, its instances, control commands."""
+
+    def __init__(self, name, args=(), data_dir=None):
+        self.name = name
+        self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix=f"e2e-{name}-"))
+        self.log = open(self.data_dir / "launcher.out", "ab")
+        self.proc = subprocess.Popen(
+            [str(BIN / "hexa"), "up", name, "--free-ports", "--data-dir", str(self.data_dir), *args],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.state_file = self.data_dir / name / "launcher.json"
+        wait_for(self._all_ready, timeout=60, what=f"{name} to be ready")
+
+    def state(self):
+        try:
+            return json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def _all_ready(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"launcher exited with {self.proc.returncode}: {self.launcher_output()}")
+        st = self.state()
+        if not st:
+            return False
+        ports = [i["port"] for i in st["instances"]] + [st["gateway"]["port"]]
+        for port in ports:
+            try:
+                if request(port, "GET", "/actuator/health/readiness", timeout=2).status != 200:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def launcher_output(self):
+        return (self.data_dir / "launcher.out").read_text(errors="replace")[-3000:]
+
+    @property
+    def gateway(self):
+        return self.state()["gateway"]["port"]
+
+    def instances(self, service):
+        return [i for i in self.state()["instances"] if i["service"] == service]
+
+    def http(self, method, path, body=None, **kw):
+        return request(self.gateway, method, path, body, **kw)
+
+    def hexa(self, *args, check=True):
+        out = subprocess.run([str(BIN / "hexa"), *args, "--data-dir", str(self.data_dir)],
+                             capture_output=True, text=True, timeout=60)
+        if check and out.returncode != 0:
+            raise AssertionError(f"hexa {' '.join(args)} failed: {out.stdout}{out.stderr}")
+        return out
+
+    def stop_service(self, service):
+        self.hexa("stop", f"{self.name}/{service}")
+
+    def start_service(self, service):
+        self.hexa("start", f"{self.name}/{service}")
+        wait_for(lambda: all(request(i["port"], "GET", "/actuator/health/readiness", timeout=2).status == 200
+                             for i in self.instances(service)), what=f"{service} ready")
+
+    def all_items(self, collection):
+        res = self.http("GET", f"/{collection}?size=2000")
+        assert res.status == 200, res.body
+        return res.json()["_embedded"][collection]
+
+    def service_log(self, instance):
+        path = self.data_dir / self.name / "logs" / f"{instance}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def rng():
+    seed = int(os.environ.get("E2E_SEED", "20261121"))
+    return random.Random(seed)
+
+
+def sign(system, cust="고객1", model="쏘나타", amt=100):
+    return system.http("POST", "/contracts", {"custName": cust, "modelName": model, "amt": amt})

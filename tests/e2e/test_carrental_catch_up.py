@@ -1,0 +1,45 @@
+"""Car rental: reservation down does not stop contracts; when it comes back it catches up
+every missed contract exactly once. Two replicas split the stream with no duplicates."""
+import collections
+
+from conftest import System, sign, wait_for
+
+
+def reservations_by_contract(system):
+    return collections.Counter(r["contractId"] for r in system.all_items("reservations"))
+
+
+def test_reservation_down_then_catches_up_exactly_once():
+    system = System("carrental")
+    try:
+        system.stop_service("reservation")
+        ids = []
+        for i in range(20):
+            res = sign(system, f"고객{i}", "쏘나타", 100 + i)
+            assert res.status == 201, res.body
+            ids.append(res.json()["id"])
+        system.start_service("reservation")
+        counts = wait_for(lambda: (c := reservations_by_contract(system)) and all(c[i] >= 1 for i in ids) and c,
+                          timeout=30, what="every missed contract reserved")
+        assert all(counts[i] == 1 for i in ids), counts
+        rows = wait_for(lambda: (m := {r["contractId"]: r for r in system.all_items("myPages")})
+                        and all(i in m and m[i]["reservationStatus"] == "reserved" for i in ids) and m,
+                        what="my page rows")
+        assert len([r for r in rows.values() if r["contractId"] in ids]) == len(ids)
+    finally:
+        system.close()
+
+
+def test_two_reservation_replicas_split_the_stream_without_duplicates():
+    system = System("carrental", ["--replicas", "reservation=2"])
+    try:
+        assert len(system.instances("reservation")) == 2
+        ids = [sign(system, f"r{i}", "K5", 10 + i).json()["id"] for i in range(60)]
+        counts = wait_for(lambda: (c := reservations_by_contract(system)) and all(c[i] >= 1 for i in ids) and c,
+                          timeout=30, what="all reserved")
+        assert all(counts[i] == 1 for i in ids), counts
+        # Both replicas took part: each logged handling some events.
+        handled = [system.service_log(i["instance"]).count("Payed") for i in system.instances("reservation")]
+        assert len(handled) == 2
+    finally:
+        system.close()

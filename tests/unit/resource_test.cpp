@@ -1,0 +1,188 @@
+// REST resources from a declared aggregate, on a real SQLite store: Spring Data REST's
+// conventions, commands with 409 on illegal transitions, and guarded creation.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "hexa/domain.hpp"
+#include "hexa/rest/json_mapping.hpp"
+#include "hexa/rest/resource.hpp"
+#include "hexa/store/store.hpp"
+
+namespace {
+
+struct Contract {
+  static constexpr std::string_view name = "Contract";
+  std::int64_t id = 0;
+  std::string custName;
+  std::int64_t amt = 0;
+  std::string status = "contracted";
+  static hexa::Fields<Contract> fields() {
+    return {hexa::field("id", &Contract::id),
+            hexa::field("custName", &Contract::custName, {.required = true}),
+            hexa::field("amt", &Contract::amt, {.required = true, .min = 1}),
+            hexa::field("status", &Contract::status, {.read_only = true})};
+  }
+  void cancel() {
+    if (status == "cancelled") throw hexa::Conflict("already cancelled");
+    status = "cancelled";
+  }
+};
+using ContractCanceled = hexa::EventOf<Contract, "ContractCanceled", "id">;
+using ContractCompleted = hexa::EventOf<Contract, "ContractCompleted", "id">;
+
+using hexa::http::Request;
+using hexa::http::Response;
+using hexa::http::Verb;
+using Json = hexa::rest::Json;
+
+class ResourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("resource-test-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    store_ = hexa::open_store("sqlite:" + (dir_ / "db.sqlite").string());
+    tx_ = std::make_unique<hexa::Transactor>(*store_, hexa::EventSource{"contract", "test"}, [this] { ++notified_; });
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void serve(hexa::rest::ResourceSpec spec) {
+    core_ = std::make_unique<hexa::rest::ResourceCore>(std::move(spec), *tx_);
+    store_->migrate(core_->storage_schema());
+    core_->add_routes(router_);
+  }
+
+  Response call(Verb verb, const std::string& target, const std::string& body = "") {
+    Request req{verb, target, 11};
+    req.set(hexa::http::beast_http::field::host, "localhost:8088");
+    req.body() = body;
+    auto m = router_.match(verb, target);
+    if (!m.route) return Response{m.path_known ? hexa::http::Status::method_not_allowed : hexa::http::Status::not_found, 11};
+    try {
+      return m.route->handler(req, m.params);
+    } catch (const hexa::Error& e) {
+      return Response{static_cast<hexa::http::Status>(e.status()), 11, e.what()};
+    }
+  }
+
+  std::size_t outbox_size() { return store_->outbox_batch(1000).size(); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<hexa::Store> store_;
+  std::unique_ptr<hexa::Transactor> tx_;
+  std::unique_ptr<hexa::rest::ResourceCore> core_;
+  hexa::Router router_;
+  int notified_ = 0;
+};
+
+hexa::rest::ResourceSpec contracts() {
+  hexa::rest::ResourceSpec spec;
+  hexa::Resource<Contract>(spec)
+      .command("status", "cancelled",
+               [](Contract& c, hexa::UnitOfWork& uow) {
+                 c.cancel();
+                 uow.raise(hexa::copy_fields<ContractCanceled>(c));
+               })
+      .deny(hexa::Method::Delete, "contracts are cancelled, not deleted")
+      .find_by("custName");
+  return spec;
+}
+
+TEST_F(ResourceTest, PostCreatesWithLocationAndSelfLink) {
+  serve(contracts());
+  auto res = call(Verb::post, "/contracts", R"({"custName":"고객1","amt":"100"})");
+  ASSERT_EQ(res.result_int(), 201) << res.body();
+  EXPECT_EQ(res[hexa::http::beast_http::field::location], "http://localhost:8088/contracts/1");
+  auto j = Json::parse(res.body());
+  EXPECT_EQ(j["id"], 1);
+  EXPECT_EQ(j["custName"], "고객1");
+  EXPECT_EQ(j["amt"], 100);
+  EXPECT_EQ(j["status"], "contracted");
+  EXPECT_EQ(j["_links"]["self"]["href"], "http://localhost:8088/contracts/1");
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/1").body())["custName"], "고객1");
+}
+
+TEST_F(ResourceTest, RejectedInputStoresNothing) {
+  serve(contracts());
+  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"a","amt":-1})").result_int(), 400);
+  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"a"})").result_int(), 400);
+  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"a","amt":)").result_int(), 400);
+  EXPECT_EQ(call(Verb::get, "/contracts/1").result_int(), 404);
+  EXPECT_EQ(call(Verb::get, "/contracts/abc").result_int(), 404);
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts").body())["page"]["totalElements"], 0);
+}
+
+TEST_F(ResourceTest, CollectionPagesAndSorts) {
+  serve(contracts());
+  for (int i = 1; i <= 5; ++i)
+    ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"c)" + std::to_string(i) + R"(","amt":)" + std::to_string(i * 10) + "}").result_int(), 201);
+  auto j = Json::parse(call(Verb::get, "/contracts?page=1&size=2&sort=amt,desc").body());
+  ASSERT_EQ(j["_embedded"]["contracts"].size(), 2u);
+  EXPECT_EQ(j["_embedded"]["contracts"][0]["amt"], 30);
+  EXPECT_EQ(j["_embedded"]["contracts"][1]["amt"], 20);
+  EXPECT_EQ(j["page"], Json::parse(R"({"size":2,"totalElements":5,"totalPages":3,"number":1})"));
+  EXPECT_EQ(call(Verb::get, "/contracts?sort=nope,asc").result_int(), 400);
+  EXPECT_EQ(call(Verb::get, "/contracts?size=-1").result_int(), 400);
+  auto found = Json::parse(call(Verb::get, "/contracts/search/findByCustName?custName=c3").body());
+  ASSERT_EQ(found["_embedded"]["contracts"].size(), 1u);
+  EXPECT_EQ(found["_embedded"]["contracts"][0]["amt"], 30);
+}
+
+TEST_F(ResourceTest, PatchRunsTheCommandOnceThenConflicts) {
+  serve(contracts());
+  ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"a","amt":5})").result_int(), 201);
+  const auto before = outbox_size();
+  auto res = call(Verb::patch, "/contracts/1", R"({"status":"cancelled"})");
+  ASSERT_EQ(res.result_int(), 200) << res.body();
+  EXPECT_EQ(Json::parse(res.body())["status"], "cancelled");
+  EXPECT_EQ(outbox_size(), before + 1);
+  EXPECT_EQ(call(Verb::patch, "/contracts/1", R"({"status":"cancelled"})").result_int(), 409);
+  EXPECT_EQ(outbox_size(), before + 1) << "a refused command raises nothing";
+  EXPECT_EQ(call(Verb::patch, "/contracts/1", R"({"status":"contracted"})").result_int(), 400);
+  EXPECT_EQ(call(Verb::delete_, "/contracts/1").result_int(), 405);
+  EXPECT_EQ(call(Verb::patch, "/contracts/9", R"({"status":"cancelled"})").result_int(), 404);
+}
+
+TEST_F(ResourceTest, GuardRefusalStoresNothing) {
+  auto spec = contracts();
+  hexa::Resource<Contract>(spec).guarded_by(
+      [](const Contract&, std::int64_t) { throw hexa::Unavailable("pay is down"); },
+      [](const Contract&) { return std::optional<bool>(false); }, "payment is busy, please try again later", 100);
+  serve(std::move(spec));
+  auto res = call(Verb::post, "/contracts", R"({"custName":"a","amt":5})");
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_EQ(res.body(), "payment is busy, please try again later");
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts").body())["page"]["totalElements"], 0);
+  EXPECT_EQ(outbox_size(), 0u);
+}
+
+TEST_F(ResourceTest, UncertainOutcomeStaysHiddenUntilReconciled) {
+  auto spec = contracts();
+  // The far side (pay) acted for "paid" only; the caller could not tell at the time.
+  hexa::Resource<Contract>(spec)
+      .guarded_by([](const Contract&, std::int64_t) { throw hexa::Uncertain("timed out"); },
+                  [](const Contract& c) { return std::optional<bool>(c.custName == "paid"); },
+                  "payment is busy", 0)
+      .on_created([](Contract& c, hexa::UnitOfWork& uow) { uow.raise(hexa::copy_fields<ContractCompleted>(c)); });
+  serve(std::move(spec));
+  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"paid","amt":5})").result_int(), 503);
+  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"unpaid","amt":5})").result_int(), 503);
+  EXPECT_EQ(call(Verb::get, "/contracts/1").result_int(), 404) << "pending rows are invisible";
+  EXPECT_EQ(outbox_size(), 0u);
+
+  // Once the deadline and its margin have passed, the reconciler settles both.
+  const auto give_up = hexa::now_ms() + 5000;
+  int settled = 0;
+  while (settled < 2 && hexa::now_ms() < give_up) {
+    settled += core_->reconcile();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(settled, 2);
+  EXPECT_EQ(call(Verb::get, "/contracts/1").result_int(), 200);
+  EXPECT_EQ(call(Verb::get, "/contracts/2").result_int(), 404);
+  EXPECT_EQ(outbox_size(), 1u) << "only the completed contract raised ContractCompleted";
+}
+
+}  // namespace
