@@ -1,0 +1,50 @@
+#include "hexa/launcher/control.hpp"
+
+namespace hexa::launcher {
+namespace {
+
+HttpAnswer message(int status, const std::string& text) {
+  return {status, nlohmann::json{{"message", text}}.dump()};
+}
+
+}  // namespace
+
+void ControlState::publish(nlohmann::json snapshot) {
+  const std::scoped_lock lock(mutex_);
+  snapshot_ = std::move(snapshot);
+}
+
+std::vector<Command> ControlState::take_commands() {
+  const std::scoped_lock lock(mutex_);
+  return std::exchange(commands_, {});
+}
+
+std::vector<std::string> ControlState::select(const std::string& name) const {
+  std::vector<std::string> names;
+  auto consider = [&](const nlohmann::json& i) {
+    if (i.is_object() && (i.value("service", "") == name || i.value("instance", "") == name)) {
+      names.push_back(i.value("instance", ""));
+    }
+  };
+  for (const auto& i : snapshot_.value("instances", nlohmann::json::array())) consider(i);
+  if (snapshot_.contains("gateway")) consider(snapshot_["gateway"]);
+  return names;
+}
+
+HttpAnswer ControlState::handle(std::string_view method, std::string_view target) {
+  const std::scoped_lock lock(mutex_);
+  if (method == "GET" && target == "/status") return {200, snapshot_.dump()};
+  for (const auto& [prefix, kind] : {std::pair{"/stop/", Command::Kind::Stop},
+                                    std::pair{"/start/", Command::Kind::Start}}) {
+    if (!target.starts_with(prefix)) continue;
+    if (method != "POST") return message(405, "use POST");
+    const std::string name(target.substr(std::string_view(prefix).size()));
+    auto names = select(name);
+    if (names.empty()) return message(404, "no service or instance '" + name + "'");
+    commands_.push_back({kind, name});
+    return {202, nlohmann::json{{"instances", names}}.dump()};
+  }
+  return message(404, "no such endpoint: " + std::string(target));
+}
+
+}  // namespace hexa::launcher

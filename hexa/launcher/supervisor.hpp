@@ -1,0 +1,77 @@
+#pragma once
+// Keeps a system's instances running: starts them, notices when they end (reaping by PID),
+// restarts the ones that died unexpectedly after a growing backoff, and stops or starts them
+// on request. Used from the launcher's main thread only: no locks, and every fork happens on
+// the thread whose death the children's PR_SET_PDEATHSIG watches.
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "hexa/launcher/plan.hpp"
+
+namespace hexa::launcher {
+
+using Clock = std::chrono::steady_clock;
+
+enum class State {
+  Starting,    // running, not yet ready
+  Ready,       // answered its readiness probe
+  Stopping,    // SIGTERM sent, waiting for it to end
+  Stopped,     // stopped on request; stays down until started again
+  Restarting,  // died unexpectedly; starts again when its backoff is over
+  Exited,      // ended during start-up (nothing restarts it then: start-up fails instead)
+};
+const char* to_string(State state);
+
+struct Instance {
+  InstancePlan plan;
+  pid_t pid = 0;
+  State state = State::Stopped;
+  bool wanted = true;          // false once stopped on request: self-healing leaves it alone
+  int crashes = 0;             // since it was last ready: drives the backoff
+  Clock::time_point due{};     // when Restarting: restart time; when Stopping: SIGKILL time
+  std::string last_exit;       // "killed by signal 9", for notices and start-up failures
+};
+
+// True when `target` names the instance or its service ("reservation", "reservation-2").
+bool matches(const InstancePlan& instance, const std::string& target);
+
+class Supervisor {
+ public:
+  explicit Supervisor(const Plan& plan);
+  ~Supervisor();  // no child outlives its supervisor, even when an error unwinds the launcher
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  void start_all();
+  // Off during start-up (an exit fails the start-up), on afterwards (an exit restarts).
+  void set_healing(bool on) { healing_ = on; }
+  // Reaps ended children, acts on due restarts and kills, probes readiness.
+  // Returns true when any instance changed.
+  bool tick();
+  // Return the names of the instances the target selects (empty: no such service or instance).
+  std::vector<std::string> stop(const std::string& target);
+  std::vector<std::string> start(const std::string& target);
+  // SIGTERM to every child, SIGKILL to those still running after `grace`; all reaped on return.
+  void stop_all(std::chrono::milliseconds grace);
+
+  const std::vector<Instance>& instances() const { return instances_; }
+  const std::string& system() const { return system_; }
+  bool all_ready() const;
+  const Instance* first_exited() const;
+
+ private:
+  void launch(Instance& i);
+  void ended(Instance& i, int wait_status);
+  bool probe(Instance& i);
+  bool act_when_due(Instance& i, Clock::time_point now);
+  void request_stop(Instance& i);
+
+  std::string system_;
+  std::vector<Instance> instances_;
+  bool healing_ = false;
+};
+
+}  // namespace hexa::launcher

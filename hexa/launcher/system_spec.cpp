@@ -1,0 +1,73 @@
+#include "hexa/launcher/system_spec.hpp"
+
+#include <fmt/core.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace hexa::launcher {
+namespace {
+
+std::uint16_t port_of(const YAML::Node& node, const std::string& what) {
+  const auto port = node["port"] ? node["port"].as<long>() : 0;  // as<> throws on text
+  if (port <= 0 || port > 65535) {
+    throw YAML::ParserException(node.Mark(), what + " needs a port between 1 and 65535");
+  }
+  return static_cast<std::uint16_t>(port);
+}
+
+bool valid_name(const std::string& name) {
+  return !name.empty() && std::ranges::all_of(name, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
+  ServiceSpec service{key.as<std::string>(), 0};
+  // "gateway" names the system's gateway instance in commands such as `hexa stop sys/gateway`.
+  if (!valid_name(service.name) || service.name == "gateway") {
+    throw YAML::ParserException(key.Mark(), "bad service name '" + service.name + "'");
+  }
+  service.port = port_of(body, "service " + service.name);
+  return service;
+}
+
+SystemSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
+  SystemSpec spec;
+  spec.name = dir.filename().string();
+  spec.dir = dir;
+  const YAML::Node services = root["services"];
+  if (!services || !services.IsMap() || services.size() == 0) {
+    throw YAML::ParserException(root.Mark(), "`services` must map each service to {port: N}");
+  }
+  for (const auto& entry : services) spec.services.push_back(service_of(entry.first, entry.second));
+  if (const YAML::Node gateway = root["gateway"]) {
+    spec.gateway = GatewaySpec{port_of(gateway, "gateway"),
+                               gateway["config"] ? gateway["config"].as<std::string>() : "gateway.yaml"};
+  }
+  return spec;
+}
+
+}  // namespace
+
+const ServiceSpec* SystemSpec::find(const std::string& service) const {
+  const auto it = std::ranges::find(services, service, &ServiceSpec::name);
+  return it == services.end() ? nullptr : &*it;
+}
+
+SystemSpec load_system(const std::filesystem::path& systems, const std::string& name) {
+  const auto dir = systems / name;
+  const auto file = dir / "system.yaml";
+  if (!std::filesystem::is_regular_file(file)) {
+    throw std::runtime_error(fmt::format("no system '{}': {} not found", name, file.string()));
+  }
+  try {
+    return parse(YAML::LoadFile(file.string()), dir);
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error(
+        fmt::format("{}:{}: {}", file.string(), e.mark.is_null() ? 0 : e.mark.line + 1, e.msg));
+  }
+}
+
+}  // namespace hexa::launcher

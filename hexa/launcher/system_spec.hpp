@@ -1,0 +1,33 @@
+#pragma once
+// systems/<system>/system.yaml: which services a system has, their default ports, its gateway.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hexa::launcher {
+
+struct ServiceSpec {
+  std::string name;
+  std::uint16_t port = 0;  // the default port of its first replica
+};
+
+struct GatewaySpec {
+  std::uint16_t port = 0;
+  std::string config;  // file name relative to the system's folder
+};
+
+struct SystemSpec {
+  std::string name;
+  std::filesystem::path dir;          // systems/<name>
+  std::vector<ServiceSpec> services;  // in file order, as people read them
+  std::optional<GatewaySpec> gateway;
+
+  const ServiceSpec* find(const std::string& service) const;
+};
+
+// Throws std::runtime_error naming the file (and line, for malformed YAML).
+SystemSpec load_system(const std::filesystem::path& systems, const std::string& name);
+
+}  // namespace hexa::launcher
