@@ -1,0 +1,291 @@
+// The store port's contract, written once and run against every engine. To add an engine,
+// add one line to kTargets (e.g. a PostgreSQL URL built from the test's id).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "hexa/model/errors.hpp"
+#include "hexa/store/store.hpp"
+
+namespace {
+
+using hexa::Access;
+using hexa::Kind;
+using hexa::Query;
+using hexa::Record;
+using hexa::Schema;
+using hexa::Value;
+
+struct StoreTarget {
+  std::string name;
+  // A URL of a fresh, empty database for the test `id` inside the scratch folder `dir`.
+  std::function<std::string(const std::filesystem::path& dir, const std::string& id)> url;
+};
+
+const StoreTarget kTargets[] = {
+    {"sqlite", [](const auto& dir, const auto& id) { return "sqlite:" + (dir / (id + ".db")).string(); }},
+};
+
+Schema contracts_v1() {
+  return {"contracts",
+          {{"custName", Kind::Text}, {"amt", Kind::Integer}, {"code", Kind::Text, true, false}}};
+}
+
+Schema contracts_v2() {  // v1 plus two columns
+  auto s = contracts_v1();
+  s.columns.push_back({"rate", Kind::Real});
+  s.columns.push_back({"active", Kind::Boolean, false, true});
+  return s;
+}
+
+hexa::Event event(const std::string& key) {
+  return {hexa::new_event_id(), "ContractSigned", hexa::now_ms(), key, "contract", "carrental",
+          R"({"amt":1})"};
+}
+
+class StoreConformance : public ::testing::TestWithParam<StoreTarget> {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    id_ = std::string(info->name()) + "-" + std::to_string(::getpid());
+    for (char& c : id_) if (c == '/') c = '_';
+    dir_ = std::filesystem::temp_directory_path() / ("hexa-store-" + id_);
+    std::filesystem::remove_all(dir_);
+    url_ = GetParam().url(dir_ / "db", id_);  // the engine must create missing folders
+    store_ = hexa::open_store(url_);
+    store_->migrate(contracts_v2());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::int64_t add(const std::string& name, std::int64_t amt, const std::string& code) {
+    auto tx = store_->begin();
+    auto id = tx->insert(contracts_v2(), {{"custName", name}, {"amt", amt}, {"code", code}});
+    tx->commit();
+    return id;
+  }
+
+  std::vector<std::int64_t> amounts(const Query& q) {
+    std::vector<std::int64_t> out;
+    auto tx = store_->begin(Access::Read);
+    for (const auto& r : tx->select(contracts_v2(), q)) out.push_back(std::get<std::int64_t>(r.at("amt")));
+    return out;
+  }
+
+  std::string id_;
+  std::filesystem::path dir_;
+  std::string url_;
+  std::unique_ptr<hexa::Store> store_;
+};
+
+TEST_P(StoreConformance, MigrateIsIdempotentAndAddingAColumnKeepsData) {
+  auto fresh = hexa::open_store(GetParam().url(dir_, "migrate-" + id_));
+  fresh->migrate(contracts_v1());
+  fresh->migrate(contracts_v1());
+  std::int64_t id = 0;
+  {
+    auto tx = fresh->begin();
+    id = tx->insert(contracts_v1(), {{"custName", std::string("Kim")}, {"amt", std::int64_t{7}}});
+    tx->commit();
+  }
+  fresh->migrate(contracts_v2());
+  fresh->migrate(contracts_v2());
+  auto tx = fresh->begin();
+  auto row = tx->find(contracts_v2(), id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(std::get<std::string>(row->at("custName")), "Kim");
+  EXPECT_EQ(std::get<std::int64_t>(row->at("amt")), 7);
+  EXPECT_TRUE(hexa::is_null(row->at("rate")));
+  EXPECT_TRUE(tx->update(contracts_v2(), id, {{"rate", 0.5}, {"active", true}}));
+  row = tx->find(contracts_v2(), id);
+  EXPECT_DOUBLE_EQ(std::get<double>(row->at("rate")), 0.5);
+  EXPECT_EQ(std::get<bool>(row->at("active")), true);
+}
+
+TEST_P(StoreConformance, InsertFindUpdateRemove) {
+  auto tx = store_->begin();
+  const auto id = tx->insert(contracts_v2(), {{"custName", std::string("Lee")},
+                                              {"amt", std::int64_t{100}},
+                                              {"rate", 1.25},
+                                              {"active", false}});
+  EXPECT_GT(id, 0);
+  auto row = tx->find(contracts_v2(), id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(std::get<std::int64_t>(row->at("id")), id);
+  EXPECT_EQ(std::get<std::string>(row->at("custName")), "Lee");
+  EXPECT_DOUBLE_EQ(std::get<double>(row->at("rate")), 1.25);
+  EXPECT_EQ(std::get<bool>(row->at("active")), false);  // a bool, not 0
+  EXPECT_TRUE(hexa::is_null(row->at("code")));
+
+  EXPECT_TRUE(tx->update(contracts_v2(), id, {{"amt", std::int64_t{200}}}));
+  row = tx->find(contracts_v2(), id);
+  EXPECT_EQ(std::get<std::int64_t>(row->at("amt")), 200);
+  EXPECT_EQ(std::get<std::string>(row->at("custName")), "Lee");  // untouched by the update
+  EXPECT_FALSE(tx->update(contracts_v2(), id + 1000, {{"amt", std::int64_t{1}}}));
+
+  EXPECT_TRUE(tx->remove(contracts_v2(), id));
+  EXPECT_FALSE(tx->remove(contracts_v2(), id));
+  EXPECT_FALSE(tx->find(contracts_v2(), id));
+  tx->commit();
+}
+
+TEST_P(StoreConformance, SelectFiltersSortsPagesAndCounts) {
+  add("Kim", 30, "a");
+  add("Lee", 10, "b");
+  add("Kim", 20, "c");
+  {
+    auto tx = store_->begin();
+    tx->insert(contracts_v2(), {{"custName", Value{}}, {"amt", std::int64_t{40}}});
+    tx->commit();
+  }
+  EXPECT_EQ(amounts({}), (std::vector<std::int64_t>{30, 10, 20, 40}));  // by id
+  EXPECT_EQ(amounts({{{"custName", std::string("Kim")}}}), (std::vector<std::int64_t>{30, 20}));
+  EXPECT_EQ(amounts({{{"custName", Value{}}}}), (std::vector<std::int64_t>{40}));
+  EXPECT_EQ(amounts({{}, {{"amt"}}}), (std::vector<std::int64_t>{10, 20, 30, 40}));
+  EXPECT_EQ(amounts({{}, {{"amt", true}}}), (std::vector<std::int64_t>{40, 30, 20, 10}));
+  EXPECT_EQ(amounts({{}, {{"id", true}}}), (std::vector<std::int64_t>{40, 20, 10, 30}));
+  EXPECT_EQ(amounts({{}, {{"amt"}}, 1, 2}), (std::vector<std::int64_t>{20, 30}));
+  EXPECT_EQ(amounts({{}, {{"amt"}}, 3, 10}), (std::vector<std::int64_t>{40}));
+  EXPECT_EQ(amounts({{{"custName", std::string("Kim")}, {"amt", std::int64_t{20}}}}),
+            (std::vector<std::int64_t>{20}));
+
+  auto tx = store_->begin(Access::Read);
+  EXPECT_EQ(tx->count(contracts_v2(), {}), 4);
+  EXPECT_EQ(tx->count(contracts_v2(), {{{"custName", std::string("Kim")}}}), 2);
+  EXPECT_EQ(tx->count(contracts_v2(), {{{"custName", Value{}}}}), 1);
+  EXPECT_EQ(tx->count(contracts_v2(), {{{"custName", std::string("Park")}}}), 0);
+}
+
+TEST_P(StoreConformance, UnknownFieldsAreInvalidAndNamed) {
+  add("Kim", 1, "a");
+  auto tx = store_->begin();
+  try {
+    tx->select(contracts_v2(), {{}, {{"custname"}}});  // wrong case: not a column
+    FAIL() << "sorting by an unknown field must throw";
+  } catch (const hexa::Invalid& e) {
+    EXPECT_NE(std::string(e.what()).find("custname"), std::string::npos) << e.what();
+    EXPECT_EQ(e.status(), 400);
+  }
+  EXPECT_THROW(tx->select(contracts_v2(), {{{"nope", std::int64_t{1}}}}), hexa::Invalid);
+  EXPECT_THROW(tx->insert(contracts_v2(), {{"nope", std::int64_t{1}}}), hexa::Invalid);
+}
+
+TEST_P(StoreConformance, UniqueColumnRejectsADuplicate) {
+  add("Kim", 1, "same");
+  auto tx = store_->begin();
+  EXPECT_THROW(tx->insert(contracts_v2(), {{"custName", std::string("Lee")}, {"code", std::string("same")}}),
+               hexa::Conflict);
+}
+
+TEST_P(StoreConformance, DestroyingATransactionRollsBackRowsAndOutbox) {
+  {
+    auto tx = store_->begin();
+    tx->insert(contracts_v2(), {{"custName", std::string("Ghost")}});
+    tx->add_to_outbox(event("1"));
+  }  // no commit
+  auto tx = store_->begin(Access::Read);
+  EXPECT_EQ(tx->count(contracts_v2(), {}), 0);
+  EXPECT_TRUE(store_->outbox_batch(10).empty());
+}
+
+TEST_P(StoreConformance, CommitKeepsRowsAndOutboxEventsInOrder) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto tx = store_->begin();
+    tx->insert(contracts_v2(), {{"amt", std::int64_t{i}}});
+    auto e = event(std::to_string(i));
+    e.payload = "{\"text\":\"계약 " + std::to_string(i) + "\"}";
+    tx->add_to_outbox(e);
+    ids.push_back(e.id);
+    tx->commit();
+  }
+  auto batch = store_->outbox_batch(10);
+  ASSERT_EQ(batch.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(batch[i].event.id, ids[i]);
+    EXPECT_EQ(batch[i].event.key, std::to_string(i));
+    EXPECT_EQ(batch[i].event.type, "ContractSigned");
+    EXPECT_EQ(batch[i].event.topic, "carrental");
+    EXPECT_EQ(batch[i].event.payload, "{\"text\":\"계약 " + std::to_string(i) + "\"}");
+    if (i > 0) {
+      EXPECT_GT(batch[i].seq, batch[i - 1].seq);
+    }
+  }
+  EXPECT_EQ(store_->outbox_batch(2).size(), 2u);
+  store_->outbox_remove_through(batch[1].seq);
+  auto rest = store_->outbox_batch(10);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].event.id, ids[2]);
+  auto tx = store_->begin(Access::Read);
+  EXPECT_EQ(tx->count(contracts_v2(), {}), 3);
+}
+
+TEST_P(StoreConformance, FirstDeliveryIsTrueOnceAndRollsBack) {
+  {
+    auto tx = store_->begin();
+    EXPECT_TRUE(tx->first_delivery("mypage", "e1"));
+    EXPECT_FALSE(tx->first_delivery("mypage", "e1"));  // same transaction
+    tx->commit();
+  }
+  {
+    auto tx = store_->begin();
+    EXPECT_FALSE(tx->first_delivery("mypage", "e1"));
+    EXPECT_TRUE(tx->first_delivery("pay", "e1"));  // per consumer
+    EXPECT_TRUE(tx->first_delivery("mypage", "e2"));
+  }  // rolled back: e2 (and pay/e1) were not handled after all
+  auto tx = store_->begin();
+  EXPECT_TRUE(tx->first_delivery("mypage", "e2"));
+  EXPECT_TRUE(tx->first_delivery("pay", "e1"));
+}
+
+TEST_P(StoreConformance, ConcurrentWritersAllSucceed) {
+  // Two store objects on one database behave like two processes: their writers meet in the
+  // engine's own locking, not only in one object's queue.
+  auto second = hexa::open_store(url_);
+  constexpr int kThreads = 8, kEach = 100;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      auto& store = t % 2 ? *second : *store_;
+      for (int i = 0; i < kEach; ++i) {
+        try {
+          auto tx = store.begin();
+          tx->insert(contracts_v2(), {{"amt", std::int64_t{t * 1000 + i}}});
+          tx->add_to_outbox(event(std::to_string(t)));
+          tx->commit();
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto tx = store_->begin(Access::Read);
+  EXPECT_EQ(tx->count(contracts_v2(), {}), kThreads * kEach);
+  EXPECT_EQ(store_->outbox_batch(10'000).size(), static_cast<std::size_t>(kThreads * kEach));
+}
+
+TEST_P(StoreConformance, KoreanTextRoundTrips) {
+  const std::string name = "김철수 — 서울특별시 강남구 🚗";
+  const auto id = add(name, 1, "코드");
+  auto tx = store_->begin(Access::Read);
+  EXPECT_EQ(std::get<std::string>(tx->find(contracts_v2(), id)->at("custName")), name);
+  auto rows = tx->select(contracts_v2(), {{{"custName", name}}});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(rows[0].at("code")), "코드");
+}
+
+TEST_P(StoreConformance, IsHealthy) { EXPECT_TRUE(store_->healthy()); }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreConformance, ::testing::ValuesIn(kTargets),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
