@@ -6,6 +6,7 @@
 
 #include "hexa/model/errors.hpp"
 #include "hexa/rest/json_mapping.hpp"
+#include "hexa/runtime/logging.hpp"
 
 namespace hexa::rest {
 
@@ -211,6 +212,7 @@ http::Response ResourceCore::create(const http::Request& req) {
         if (!found.empty()) { existed = true; return found.front(); }
       }
       r["id"] = t.insert(schema_, UnitOfWork::without_id(r));
+      CorrelationScope scope(std::to_string(std::get<std::int64_t>(r["id"])));
       if (spec_.on_created) {
         spec_.on_created(r, uow);
         t.update(schema_, std::get<std::int64_t>(r["id"]), UnitOfWork::without_id(r));
@@ -224,6 +226,7 @@ http::Response ResourceCore::create(const http::Request& req) {
   if (deadline && *deadline < until) until = *deadline;
   Record pending = insert_pending(r, until + kReconcileMarginMs);
   const auto id = std::get<std::int64_t>(pending["id"]);
+  CorrelationScope scope(std::to_string(id));
   try {
     g.confirm(pending, until);
   } catch (const Uncertain& e) {
@@ -246,6 +249,7 @@ int ResourceCore::reconcile() {
   for (auto& row : pending) {
     if (std::get<std::int64_t>(row[kPendingUntil]) > now_ms()) continue;
     const auto id = std::get<std::int64_t>(row["id"]);
+    CorrelationScope scope(std::to_string(id));
     auto answer = spec_.guard->confirmed(row);
     if (!answer) continue;  // cannot tell yet: ask again next round
     if (*answer) {
@@ -287,6 +291,7 @@ void ResourceCore::apply_patch(Record& current, const Record& patch, UnitOfWork&
 
 http::Response ResourceCore::patch(const http::Request& req, std::int64_t id) {
   const Record changes = parse_body(req.body(), *spec_.model, BodyMode::Merge);
+  CorrelationScope scope(std::to_string(id));
   Record row = tx_.write([&](UnitOfWork& uow) {
     auto current = uow.transaction().find(schema_, id);
     if (!current || (spec_.guard && !is_null((*current)[kPending])))
