@@ -26,9 +26,17 @@ struct ServerOptions {
 // responder at once, or hand blocking work to a WorkerPool that answers later.
 using Dispatch = std::function<void(Request&&, Responder)>;
 
+// The far end of a connection, for handlers that need it (a gateway's X-Forwarded-For).
+struct Peer {
+  std::string address;
+  std::uint16_t port = 0;
+};
+using PeerDispatch = std::function<void(Request&&, const Peer&, Responder)>;
+
 class Server {
  public:
   Server(ServerOptions options, Dispatch dispatch);
+  Server(ServerOptions options, PeerDispatch dispatch);
   ~Server();  // stop()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

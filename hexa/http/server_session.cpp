@@ -1,0 +1,251 @@
+#include "hexa/http/server_session.hpp"
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace hexa::http::detail {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+// Longest wait for the client to finish sending after we closed our side.
+constexpr std::chrono::milliseconds kLingerCap{2000};
+
+// One request's answer slot, shared by every copy of its Responder. Answers once; when the
+// last copy dies unanswered (a handler forgot, or threw) the client still gets a 500.
+class Exchange {
+ public:
+  Exchange(std::shared_ptr<Session> session, const Request& req)
+      : session_(std::move(session)),
+        target_(req.target()),
+        version_(req.version()),
+        keep_alive_(req.keep_alive()) {}
+  ~Exchange() {
+    try {
+      fail("the request was dropped without an answer");
+    } catch (...) {  // nothing sensible left to do in a destructor
+    }
+  }
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  void answer(Response res) {
+    if (answered_.exchange(true)) return;  // a second answer is a handler bug: the first stands
+    session_->deliver(std::move(res));
+  }
+  void fail(const std::string& why) {
+    if (answered_.exchange(true)) return;
+    Request head{Verb::get, target_, version_};
+    head.keep_alive(keep_alive_);
+    spdlog::error("http: {} {}", target_, why);
+    session_->deliver(error_response(head, Status::internal_server_error, "internal error"));
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::string target_;
+  unsigned version_;
+  bool keep_alive_;
+  std::atomic<bool> answered_{false};
+};
+
+// Makes a handler's response fit the request it answers.
+void finalize(Response& res, unsigned version, bool keep_alive, bool head) {
+  res.version(version);
+  res.keep_alive(keep_alive);
+  const auto code = res.result_int();
+  const bool bodiless = code / 100 == 1 || code == 204 || code == 304;
+  if (!bodiless && !res.has_content_length() && !res.chunked()) res.prepare_payload();
+  if (head) res.body().clear();  // Content-Length stays: it describes what GET would send
+}
+
+Status rejection_status(beast::error_code ec) {
+  if (ec == beast_http::error::body_limit) return Status::payload_too_large;
+  if (ec == beast_http::error::header_limit) return Status::request_header_fields_too_large;
+  return Status::bad_request;
+}
+
+}  // namespace
+
+Session::Session(std::shared_ptr<ServerCore> core, tcp::socket socket)
+    : core_(std::move(core)), stream_(std::move(socket)) {
+  beast::error_code ec;
+  const auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) peer_ = Peer{remote.address().to_string(), remote.port()};
+}
+
+Session::~Session() { core_->remove(this); }
+
+void Session::start() {
+  core_->add(shared_from_this());
+  beast::error_code ec;
+  stream_.socket().set_option(tcp::no_delay(true), ec);  // answers go out in one write anyway
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&Session::read_request, shared_from_this()));
+}
+
+void Session::deliver(Response res) {
+  core_->submit(stream_.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+    self->write(std::move(res));
+  });
+}
+
+void Session::post_drain() {
+  net::post(stream_.get_executor(), beast::bind_front_handler(&Session::drain, shared_from_this()));
+}
+
+void Session::post_close() {
+  net::post(stream_.get_executor(), beast::bind_front_handler(&Session::close, shared_from_this()));
+}
+
+void Session::drain() {
+  if (phase_ == Phase::Reading) close();  // no request in flight: nothing to finish
+}
+
+void Session::close() {
+  if (phase_ == Phase::Closed) return;
+  phase_ = Phase::Closed;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+void Session::read_request() {
+  if (core_->draining()) return close();
+  phase_ = Phase::Reading;
+  parser_.emplace();
+  parser_->body_limit(core_->options.body_limit);
+  parser_->eager(true);  // parse header and body in one go when both are buffered
+  // A new connection gets read_timeout from the accept (opening connections and sending
+  // nothing holds nothing); between keep-alive requests the idle timeout applies until the
+  // next request's first byte.
+  const bool buffered = buffer_.size() > 0;
+  awaiting_first_byte_ = !first_request_ && !buffered;
+  first_request_ = false;
+  stream_.expires_after(awaiting_first_byte_ ? core_->options.idle_timeout
+                                             : core_->options.read_timeout);
+  if (buffered) return continue_request();
+  read_more();
+}
+
+void Session::read_more() {
+  const auto size = beast::read_size(buffer_, kReadChunk);
+  stream_.async_read_some(buffer_.prepare(size),
+                          beast::bind_front_handler(&Session::on_read, shared_from_this()));
+}
+
+void Session::on_read(beast::error_code ec, std::size_t n) {
+  if (ec) return close();  // timeout, reset, or end of stream: nothing to answer
+  buffer_.commit(n);
+  if (awaiting_first_byte_) {
+    awaiting_first_byte_ = false;
+    stream_.expires_after(core_->options.read_timeout);
+  }
+  continue_request();
+}
+
+void Session::continue_request() {
+  beast::error_code ec;
+  if (!parse(ec)) return read_more();
+  if (ec) return reject(ec);
+  handle_request();
+}
+
+// Feeds the buffered bytes to the parser: false while it needs more, true when the request is
+// complete or malformed (then `ec` says why).
+bool Session::parse(beast::error_code& ec) {
+  while (buffer_.size() > 0 && !parser_->is_done()) {
+    const auto used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == beast_http::error::need_more) {
+      ec = {};
+      return false;
+    }
+    if (ec) return true;
+    if (used == 0) return false;
+  }
+  return parser_->is_done();
+}
+
+void Session::reject(beast::error_code ec) {
+  // The request line may have been read even when the header was not (or was too long).
+  Request head{Verb::get, parser_->get().target(), 11};
+  head.keep_alive(false);
+  const Status status = rejection_status(ec);
+  const std::string message =
+      status == Status::payload_too_large
+          ? "request body exceeds " + std::to_string(core_->options.body_limit) + " bytes"
+          : "malformed request: " + ec.message();
+  phase_ = Phase::Handling;
+  request_version_ = 11;
+  request_keep_alive_ = false;
+  request_is_head_ = false;
+  core_->request_started();
+  write(error_response(head, status, message));
+}
+
+void Session::handle_request() {
+  phase_ = Phase::Handling;
+  Request req = parser_->release();
+  request_version_ = req.version();
+  request_keep_alive_ = req.keep_alive();
+  request_is_head_ = req.method() == Verb::head;
+  core_->request_started();
+  auto exchange = std::make_shared<Exchange>(shared_from_this(), req);
+  try {
+    core_->dispatch(std::move(req), peer_,
+                    [exchange](Response res) { exchange->answer(std::move(res)); });
+  } catch (const std::exception& e) {
+    exchange->fail(std::string("handler threw: ") + e.what());
+  }
+}
+
+void Session::write(Response res) {
+  if (phase_ != Phase::Handling) {  // the connection was closed while the handler worked
+    core_->request_finished();
+    return;
+  }
+  phase_ = Phase::Writing;
+  res_ = std::move(res);
+  const bool keep_alive = request_keep_alive_ && res_.keep_alive() && !core_->draining();
+  finalize(res_, request_version_, keep_alive, request_is_head_);
+  // A client that will not take its answer must not hold the connection either.
+  stream_.expires_after(core_->options.read_timeout);
+  beast_http::async_write(
+      stream_, res_,
+      beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+}
+
+void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  core_->request_finished();
+  if (ec) return close();
+  if (!keep_alive) return linger_close();
+  read_request();
+}
+
+// Closes our side, then reads and drops what the client still sends until it closes too:
+// closing with unread input sends a reset, which can destroy the answer (say, a 413) before
+// the client has read it.
+void Session::linger_close() {
+  phase_ = Phase::Closing;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.expires_after(std::min<std::chrono::milliseconds>(core_->options.read_timeout, kLingerCap));
+  buffer_.clear();
+  on_linger({}, 0);
+}
+
+void Session::on_linger(beast::error_code ec, std::size_t) {
+  if (ec || phase_ != Phase::Closing) return close();
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+}
+
+}  // namespace hexa::http::detail

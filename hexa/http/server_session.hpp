@@ -1,0 +1,57 @@
+#pragma once
+// Private to hexa/http: one connection of a Server. Reads one request, hands it to the
+// dispatch, writes the answer, and only then reads the next (pipelined requests stay in order).
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <memory>
+#include <optional>
+
+#include "hexa/http/server_core.hpp"
+
+namespace hexa::http::detail {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(std::shared_ptr<ServerCore> core, boost::asio::ip::tcp::socket socket);
+  ~Session();
+
+  void start();
+  void deliver(Response res);  // any thread; a no-op once the connection is gone
+  void post_drain();           // stop(): close now unless a request is in flight
+  void post_close();           // stop(), grace over: close whatever the state
+
+ private:
+  enum class Phase { Reading, Handling, Writing, Closing, Closed };
+
+  void drain();
+  void close();
+
+  void read_request();
+  void read_more();
+  void on_read(boost::beast::error_code ec, std::size_t n);
+  void continue_request();
+  bool parse(boost::beast::error_code& ec);
+  void reject(boost::beast::error_code ec);
+  void handle_request();
+  void write(Response res);
+  void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t);
+  void linger_close();
+  void on_linger(boost::beast::error_code ec, std::size_t);
+
+  std::shared_ptr<ServerCore> core_;  // first: outlives the stream below
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
+  Response res_;
+  Peer peer_;
+  Phase phase_ = Phase::Reading;
+  bool first_request_ = true;
+  bool awaiting_first_byte_ = false;  // the deadline running is the idle one
+  unsigned request_version_ = 11;
+  bool request_keep_alive_ = true;
+  bool request_is_head_ = false;
+};
+
+}  // namespace hexa::http::detail
