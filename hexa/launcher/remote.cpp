@@ -1,7 +1,6 @@
 // `hexa stop`, `hexa start`, `hexa status`: talk to a running `hexa up` through the control
 // API it announces in <data>/<system>/launcher.json.
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <iostream>
 #include <set>

@@ -2,7 +2,11 @@
 
 #include <signal.h>
 
+#include <fmt/chrono.h>
+
 #include <algorithm>
+#include <ctime>
+#include <fstream>
 #include <thread>
 
 #include "hexa/launcher/child_process.hpp"
@@ -30,6 +34,13 @@ milliseconds backoff(int crashes) {
 // readiness rules are its own (it may wait for upstreams that are still starting).
 bool ready_answer(const Instance& i, const HttpAnswer& answer) {
   return answer.status == 200 || i.plan.is_gateway();
+}
+
+// A line in the log before each start, so the lines of one run can be told from the last one's.
+void mark_start(const Instance& i) {
+  std::ofstream(i.plan.log, std::ios::app)
+      << fmt::format("--- hexa: starting {} at {:%F %T} ---\n", i.plan.instance,
+                     fmt::localtime(std::time(nullptr)));
 }
 
 }  // namespace
@@ -65,6 +76,7 @@ void Supervisor::start_all() {
 }
 
 void Supervisor::launch(Instance& i) {
+  mark_start(i);
   try {
     i.pid = spawn({i.plan.program, i.plan.args, i.plan.env, i.plan.log});
     i.state = State::Starting;
