@@ -1,8 +1,7 @@
 // A stand-in service for the launcher's tests: it serves readiness on $SERVER_PORT, tells what
 // it was given (GET /env, GET /args), records its PID in $DATA_DIR/<INSTANCE_ID>.pid so a
 // test can check it is gone, and stops cleanly on SIGTERM. FAKE_FAIL_AT_START=1 makes it fail
-// at once, as a broken service would. Uses the launcher's loopback server, which is enough
-// here and keeps these tests independent of the services' HTTP stack.
+// at once, as a broken service would. Serves with hexa::http::Server, as real services do.
 #include <signal.h>
 #include <unistd.h>
 
@@ -14,13 +13,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "hexa/launcher/loopback_http.hpp"
+#include "hexa/http/server.hpp"
 
 extern char** environ;
 
 namespace {
 
-using hexa::launcher::HttpAnswer;
+namespace http = hexa::http;
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
@@ -58,14 +57,22 @@ int main(int argc, char** argv) {
 
   const nlohmann::json args(std::vector<std::string>(argv + 1, argv + argc));
   const auto port = static_cast<std::uint16_t>(std::stoi(env_or("SERVER_PORT", "0")));
-  hexa::launcher::LoopbackServer server(port, [&](std::string_view method, std::string_view target,
-                                                  const std::string&) -> HttpAnswer {
-    if (method != "GET") return {405, "{}"};
-    if (target == "/actuator/health/readiness") return {200, R"({"status":"UP"})"};
-    if (target == "/env") return {200, environment().dump()};
-    if (target == "/args") return {200, args.dump()};
-    return {404, "{}"};
+  http::Server server({.address = "127.0.0.1", .port = port}, [&](http::Request&& req,
+                                                                   http::Responder respond) {
+    const auto target = req.target();
+    if (req.method() != http::Verb::get) {
+      respond(http::error_response(req, http::Status::method_not_allowed, "GET only"));
+    } else if (target == "/actuator/health/readiness") {
+      respond(http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
+    } else if (target == "/env") {
+      respond(http::json_response(req, http::Status::ok, environment().dump()));
+    } else if (target == "/args") {
+      respond(http::json_response(req, http::Status::ok, args.dump()));
+    } else {
+      respond(http::error_response(req, http::Status::not_found, "no such path"));
+    }
   });
+  server.start();
   record_pid();
   std::cout << "fake_service " << env_or("INSTANCE_ID", "?") << " listening on " << server.port()
             << std::endl;
@@ -73,5 +80,6 @@ int main(int argc, char** argv) {
   int sig = 0;
   ::sigwait(&stop_signals, &sig);
   std::cout << "fake_service stopping on signal " << sig << std::endl;
+  server.stop();
   return 0;
 }
