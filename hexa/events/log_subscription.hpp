@@ -1,0 +1,59 @@
+#pragma once
+// One LogBus consumer-group member: a thread that owns some partitions of one topic and feeds
+// their events to the handler (design in log_bus.hpp).
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "hexa/events/group_lock.hpp"
+#include "hexa/events/log_bus.hpp"
+#include "hexa/events/wakeup.hpp"
+
+namespace hexa {
+
+class LogSubscription final : public Subscription {
+ public:
+  LogSubscription(const LogBusOptions& bus, int partitions, SubscriptionOptions options,
+                  EventHandler handler);
+  ~LogSubscription() override;  // finishes the event in hand, then releases its partitions
+  LogSubscription(const LogSubscription&) = delete;
+  LogSubscription& operator=(const LogSubscription&) = delete;
+
+  std::uint64_t handled() const override { return handled_.load(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Owned {
+    std::int64_t position = 0;  // last handled offset
+    Clock::time_point retry_at{};  // paused after a handler failure until then
+  };
+
+  void run() noexcept;
+  void rebalance();
+  void take(int partition);
+  bool drain(int partition, Owned& state);  // true: read a full batch, more may wait
+  std::vector<std::pair<std::int64_t, Event>> read_batch(int partition, std::int64_t after);
+  bool handle(const Event& e);  // false: the handler threw
+  std::int64_t load_position(int partition);
+  void save_position(int partition, std::int64_t offset);
+  std::chrono::milliseconds time_to_next(Clock::time_point next_rebalance) const;
+
+  const SubscriptionOptions options_;
+  const EventHandler handler_;
+  const int partitions_;
+  const std::size_t batch_;
+  const std::chrono::milliseconds rebalance_every_;
+  sqlite::Database log_;
+  sqlite::Database positions_;
+  GroupLock lock_;
+  Wakeup wakeup_;
+  std::map<int, Owned> owned_;  // touched by the thread only
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> handled_{0};
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace hexa
