@@ -18,7 +18,8 @@ class Remote {
   T create(const T& t, std::optional<std::int64_t> deadline_ms = std::nullopt) {
     Record r = to_record(t);
     r.erase("id");
-    auto answer = caller_.call(http::Verb::post, path(), rest::to_json(r, model_of<T>()), deadline_ms);
+    auto answer = caller_.call(http::Verb::post, path(), rest::to_json(r, model_of<T>()), deadline_ms,
+                               caller_.policy().idempotent_create ? Idempotent::Yes : Idempotent::No);
     if (!answer) throw Unavailable(caller_.service() + " has no " + path());
     return parse(*answer);
   }

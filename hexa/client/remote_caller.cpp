@@ -2,28 +2,66 @@
 
 #include <fmt/format.h>
 #include <sstream>
+#include <thread>
 
 #include "hexa/model/errors.hpp"
 #include "hexa/rest/resource_core.hpp"
 
 namespace hexa {
 
-RemoteCaller::RemoteCaller(http::Client& client, const Config& config, std::string service)
-    : client_(client), service_(std::move(service)),
-      timeout_ms_(config.get_int("clients." + service_ + ".timeout-ms", 2000)) {
+namespace {
+
+bool failed(const http::Reply& reply) {
+  return !reply.answered() || reply.response.result_int() >= 500;
+}
+
+resilience::TimePoint steady_at(std::int64_t epoch_ms) {
+  return resilience::steady_clock()() + std::chrono::milliseconds(epoch_ms - now_ms());
+}
+
+}  // namespace
+
+RemoteCaller::RemoteCaller(http::Client& client, const Config& config, std::string service, Metrics& metrics)
+    : client_(client), service_(std::move(service)), policy_(CallPolicy::from(config, service_)) {
   std::stringstream urls(config.get("services." + service_ + ".url", ""));
   for (std::string url; std::getline(urls, url, ',');)
     if (!url.empty()) endpoints_.push_back(http::Endpoint::parse(url));
   if (endpoints_.empty())
     throw std::runtime_error(fmt::format("no address for service '{}': set services.{}.url", service_, service_));
+  if (policy_.breaker) breaker_ = std::make_unique<resilience::CircuitBreaker>(service_, *policy_.breaker);
+  if (policy_.bulkhead > 0) bulkhead_ = std::make_unique<resilience::Bulkhead>(policy_.bulkhead);
+  register_metrics(metrics);
 }
 
-std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string& target,
-                                             const std::optional<rest::Json>& body,
-                                             std::optional<std::int64_t> deadline_ms) {
-  std::int64_t timeout = timeout_ms_;
-  if (deadline_ms) timeout = std::min(timeout, *deadline_ms - now_ms());
+void RemoteCaller::register_metrics(Metrics& metrics) {
+  using State = resilience::CircuitBreaker::State;
+  if (breaker_)
+    for (auto s : {State::Closed, State::Open, State::HalfOpen}) {
+      std::string state(resilience::CircuitBreaker::state_name(s));
+      for (auto& c : state) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      metrics.gauge("resilience4j_circuitbreaker_state", fmt::format("name=\"{}\",state=\"{}\"", service_, state),
+                    "1 when the circuit breaker is in this state",
+                    [b = breaker_.get(), s] { return b->state() == s ? 1.0 : 0.0; });
+    }
+  if (breaker_)
+    metrics.gauge("resilience4j_circuitbreaker_not_permitted_calls_total", fmt::format("name=\"{}\"", service_),
+                  "calls refused by the open circuit breaker",
+                  [b = breaker_.get()] { return static_cast<double>(b->metrics().not_permitted_calls); });
+  if (bulkhead_)
+    metrics.gauge("resilience4j_bulkhead_refused_calls_total", fmt::format("name=\"{}\"", service_),
+                  "calls refused by the full bulkhead",
+                  [b = bulkhead_.get()] { return static_cast<double>(b->refused()); });
+}
+
+http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
+                                  std::int64_t deadline_ms) {
+  const std::int64_t timeout = std::min(policy_.timeout_ms, deadline_ms - now_ms());
   if (timeout <= 0) throw Unavailable(fmt::format("no time left to call {}", service_));
+  std::optional<resilience::Bulkhead::Permit> permit;
+  if (bulkhead_ && !(permit = bulkhead_->try_enter()))
+    throw Unavailable(fmt::format("too many calls to {} in flight", service_));
+  if (breaker_ && !breaker_->try_acquire())
+    throw Unavailable(fmt::format("circuit breaker for {} is open", service_));
   http::Request req{verb, target, 11};
   req.set(http::beast_http::field::accept, "application/json");
   req.set(rest::kDeadlineHeader, std::to_string(now_ms() + timeout));
@@ -32,7 +70,30 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
     req.body() = body->dump();
   }
   const auto& to = endpoints_[next_++ % endpoints_.size()];
+  const auto started = std::chrono::steady_clock::now();
   http::Reply reply = client_.send(to, std::move(req), std::chrono::milliseconds(timeout));
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  if (breaker_) failed(reply) ? breaker_->on_failure(elapsed) : breaker_->on_success(elapsed);
+  return reply;
+}
+
+std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string& target,
+                                             const std::optional<rest::Json>& body,
+                                             std::optional<std::int64_t> deadline_ms, Idempotent idempotent) {
+  const std::int64_t deadline = deadline_ms.value_or(now_ms() + policy_.timeout_ms);
+  const bool retryable = idempotent == Idempotent::Yes || verb == http::Verb::get;
+  http::Reply reply;
+  for (int n = 1;; ++n) {
+    reply = attempt(verb, target, body, deadline);
+    if (!failed(reply) || !retryable) break;
+    std::chrono::milliseconds backoff;
+    {
+      std::lock_guard lock(random_mutex_);
+      backoff = policy_.retry.backoff(n + 1, random_);
+    }
+    if (!policy_.retry.worth_retrying(n + 1, backoff, resilience::steady_clock()(), steady_at(deadline))) break;
+    std::this_thread::sleep_for(backoff);  // a worker thread; bounded by the deadline
+  }
   switch (reply.failure) {
     case http::Failure::Refused:
       throw Unavailable(fmt::format("{} is unavailable: {}", service_, reply.error));

@@ -1,37 +1,55 @@
 #pragma once
 // Request/response calls to another service, by name: its address from configuration
-// (services.<name>.url, comma-separated for replicas), a timeout per call
-// (clients.<name>.timeout-ms) and the caller's deadline passed on in a header. The single place
-// where a synchronous call leaves a service, so resilience (breaker, bulkhead, retry) sits here.
+// (services.<name>.url, comma-separated for replicas), and the guards of CallPolicy: a timeout
+// per attempt, the caller's deadline passed on in a header, a circuit breaker, a bulkhead, and
+// retries for idempotent calls only. The single place where a synchronous call leaves a service.
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "hexa/client/call_policy.hpp"
 #include "hexa/config/config.hpp"
 #include "hexa/http/client.hpp"
+#include "hexa/resilience/bulkhead.hpp"
 #include "hexa/rest/json_mapping.hpp"
+#include "hexa/runtime/metrics.hpp"
 
 namespace hexa {
 
+enum class Idempotent { No, Yes };
+
 class RemoteCaller {
  public:
-  RemoteCaller(http::Client& client, const Config& config, std::string service);
+  RemoteCaller(http::Client& client, const Config& config, std::string service, Metrics& metrics);
 
   // The answer's JSON for 2xx; nullopt for 404. Throws Unavailable when the call certainly
-  // had no effect (refused, or answered with an error), Uncertain when it may have had one.
+  // had no effect (refused, breaker open, bulkhead full, or answered with an error), and
+  // Uncertain when it may have had one (timeout, connection lost after sending).
   std::optional<rest::Json> call(http::Verb verb, const std::string& target,
                                  const std::optional<rest::Json>& body,
-                                 std::optional<std::int64_t> deadline_ms = std::nullopt);
+                                 std::optional<std::int64_t> deadline_ms = std::nullopt,
+                                 Idempotent idempotent = Idempotent::No);
   const std::string& service() const { return service_; }
-  std::int64_t timeout_ms() const { return timeout_ms_; }
+  const CallPolicy& policy() const { return policy_; }
 
  private:
+  http::Reply attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
+                      std::int64_t deadline_ms);
+  void register_metrics(Metrics& metrics);
+
   http::Client& client_;
   std::string service_;
+  CallPolicy policy_;
   std::vector<http::Endpoint> endpoints_;
-  std::int64_t timeout_ms_;
   std::atomic<std::size_t> next_{0};
+  std::unique_ptr<resilience::CircuitBreaker> breaker_;
+  std::unique_ptr<resilience::Bulkhead> bulkhead_;
+  std::mutex random_mutex_;
+  std::mt19937 random_{std::random_device{}()};
 };
 
 }  // namespace hexa

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace hexa {
 
@@ -23,6 +24,7 @@ FaultOptions FaultOptions::from(const Config& config) {
   if (o.error_rate < 0 || o.error_rate > 1) throw std::runtime_error("fault.error-rate must be within 0..1");
   o.capacity = static_cast<int>(config.get_int("fault.capacity", 0));
   if (o.capacity < 0) throw std::runtime_error("fault.capacity must not be negative");
+  o.answer_delay_ms = config.get_int("fault.answer-delay-ms", 0);
   return o;
 }
 
@@ -34,6 +36,25 @@ FaultInjector::~FaultInjector() {
   keep_alive_.reset();
   timers_.stop();
   timer_thread_.join();
+}
+
+FaultOptions FaultInjector::options() const {
+  std::lock_guard lock(mutex_);
+  return options_;
+}
+
+void FaultInjector::update(FaultOptions options) {
+  std::vector<Handle> admitted;
+  {
+    std::lock_guard lock(mutex_);
+    options_ = options;
+    while (!waiting_.empty() && (options_.capacity == 0 || active_ < options_.capacity)) {
+      admitted.push_back(std::move(waiting_.front()));
+      waiting_.pop_front();
+      ++active_;
+    }
+  }
+  for (auto& h : admitted) admit(std::move(h));
 }
 
 std::int64_t FaultInjector::next_delay_ms() {
@@ -70,6 +91,16 @@ void FaultInjector::admit(Handle handle) {
   }
   auto timer = std::make_shared<boost::asio::steady_timer>(timers_, std::chrono::milliseconds(delay));
   timer->async_wait([timer, go = std::move(go)](const boost::system::error_code&) { go(); });
+}
+
+void FaultInjector::answer(std::function<void()> send) {
+  const auto delay = options().answer_delay_ms;
+  if (delay <= 0) {
+    send();
+    return;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(timers_, std::chrono::milliseconds(delay));
+  timer->async_wait([timer, send = std::move(send)](const boost::system::error_code&) { send(); });
 }
 
 void FaultInjector::release() {

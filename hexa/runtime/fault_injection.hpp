@@ -3,7 +3,9 @@
 // default): `fault.delay-ms` (FAULT_DELAY_MS, "400" or "400-620") added to each request on a
 // timer, holding no thread; `fault.error-rate` (FAULT_ERROR_RATE, 0..1) answered 500;
 // `fault.capacity` (FAULT_CAPACITY) requests handled at once, the rest wait their turn, as a
-// saturated thread pool in the seeds' Spring services did.
+// saturated thread pool in the seeds' Spring services did; `fault.answer-delay-ms`
+// (FAULT_ANSWER_DELAY_MS) holds the answer back after the work was done, so a caller times out
+// on work that did complete.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <deque>
@@ -21,7 +23,8 @@ struct FaultOptions {
   std::int64_t delay_max_ms = 0;
   double error_rate = 0;
   int capacity = 0;  // 0: unlimited
-  bool active() const { return delay_max_ms > 0 || error_rate > 0 || capacity > 0; }
+  std::int64_t answer_delay_ms = 0;
+  bool active() const { return delay_max_ms > 0 || error_rate > 0 || capacity > 0 || answer_delay_ms > 0; }
   static FaultOptions from(const Config& config);  // throws std::runtime_error on bad values
 };
 
@@ -35,7 +38,12 @@ class FaultInjector {
   // answer is sent, to let the next waiting request in.
   using Handle = std::function<void(bool inject_error, std::function<void()> done)>;
   void submit(Handle handle);
-  const FaultOptions& options() const { return options_; }
+  // Runs `send` after the configured answer delay, on the timer thread (holding no worker).
+  void answer(std::function<void()> send);
+  FaultOptions options() const;
+  // Changes the faults at run time (the experiment's knob: POST /actuator/faults when
+  // fault.control-enabled is true, as Chaos Monkey for Spring Boot offers).
+  void update(FaultOptions options);
 
  private:
   void admit(Handle handle);
@@ -44,7 +52,7 @@ class FaultInjector {
 
   FaultOptions options_;
   std::function<void(std::function<void()>)> run_on_workers_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   int active_ = 0;
   std::deque<Handle> waiting_;
   std::mt19937_64 random_{std::random_device{}()};

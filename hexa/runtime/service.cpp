@@ -93,7 +93,7 @@ void Service::on_event(const std::string& type, PolicyFn fn) { policies_[type].p
 
 RemoteCaller& Service::caller(const std::string& service) {
   auto& c = callers_[service];
-  if (!c) c = std::make_unique<RemoteCaller>(*client_, config_, service);
+  if (!c) c = std::make_unique<RemoteCaller>(*client_, config_, service, metrics_);
   return *c;
 }
 
@@ -137,11 +137,14 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
   }
   const bool inject = rt_->faults && req.target().rfind("/actuator", 0) != 0;
   if (inject) {
-    rt_->faults->submit([route = match.route, params = std::move(match.params), req = std::move(req),
+    rt_->faults->submit([this, route = match.route, params = std::move(match.params), req = std::move(req),
                          respond = std::move(respond)](bool error, std::function<void()> done) {
-      respond(error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
-                    : handle_safely(*route, req, params));
-      done();
+      auto res = error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
+                       : handle_safely(*route, req, params);
+      rt_->faults->answer([respond, res = std::move(res), done]() mutable {
+        respond(std::move(res));
+        done();
+      });
     });
     return;
   }
@@ -166,6 +169,35 @@ void Service::add_actuator_routes() {
   router_.add(http::Verb::get, "/actuator/health", health(true));
   router_.add(http::Verb::get, "/actuator/health/readiness", health(true));
   router_.add(http::Verb::get, "/actuator/health/liveness", health(false), Blocking::No);
+  router_.add(http::Verb::get, "/actuator/prometheus", [this](const http::Request& req, const PathParams&) {
+    auto res = http::json_response(req, http::Status::ok, metrics_.render());
+    res.set(http::beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    return res;
+  }, Blocking::No);
+}
+
+void Service::add_fault_control_route() {
+  router_.add(http::Verb::post, "/actuator/faults", [this](const http::Request& req, const PathParams&) {
+    auto body = rest::Json::parse(req.body(), nullptr, false);
+    if (!body.is_object()) throw Invalid("a JSON object of fault settings is expected");
+    std::map<std::string, std::optional<std::string>> given;
+    for (const auto& [k, v] : body.items())
+      given[Config::env_name("fault." + k)] = v.is_string() ? v.get<std::string>() : v.dump();
+    const Config settings = Config::from_string("{}", {}, [&given](const std::string& env_name) {
+      auto it = given.find(env_name);
+      return it == given.end() ? std::nullopt : it->second;
+    });
+    FaultOptions o;
+    try {
+      o = FaultOptions::from(settings);
+    } catch (const std::runtime_error& e) {
+      throw Invalid(e.what());
+    }
+    rt_->faults->update(o);
+    spdlog::warn("faults changed: delay {}-{} ms, error rate {}, capacity {}, answer delay {} ms", o.delay_min_ms,
+                 o.delay_max_ms, o.error_rate, o.capacity, o.answer_delay_ms);
+    return http::json_response(req, http::Status::ok, body.dump());
+  }, Blocking::No);
 }
 
 int Service::run() {
@@ -187,13 +219,15 @@ int Service::run() {
     core->add_routes(router_);
     rt.resources.push_back(std::move(core));
   }
-  add_actuator_routes();
   rt.workers = std::make_unique<WorkerPool>(config_.get_int("server.workers", 16));
-  if (auto faults = FaultOptions::from(config_); faults.active()) {
+  const bool fault_control = config_.get_bool("fault.control-enabled", false);
+  if (auto faults = FaultOptions::from(config_); faults.active() || fault_control) {
     rt.faults = std::make_unique<FaultInjector>(faults, [&rt](std::function<void()> job) { rt.workers->post(std::move(job)); });
     spdlog::warn("fault injection on: delay {}-{} ms, error rate {}, capacity {}", faults.delay_min_ms,
                  faults.delay_max_ms, faults.error_rate, faults.capacity);
   }
+  add_actuator_routes();
+  if (fault_control) add_fault_control_route();
   http::ServerOptions options;
   options.address = config_.get("server.address", "127.0.0.1");
   options.port = static_cast<std::uint16_t>(config_.get_int("server.port", 8080));

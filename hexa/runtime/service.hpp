@@ -24,6 +24,7 @@
 #include "hexa/config/config.hpp"
 #include "hexa/events/bus.hpp"
 #include "hexa/rest/resource.hpp"
+#include "hexa/runtime/metrics.hpp"
 #include "hexa/runtime/router.hpp"
 #include "hexa/runtime/view.hpp"
 
@@ -80,6 +81,7 @@ class Service {
   void handle(const Event& e);
   void dispatch(http::Request&& req, http::Responder respond);
   void add_actuator_routes();
+  void add_fault_control_route();
 
   std::string name_;
   std::string instance_;
@@ -88,6 +90,7 @@ class Service {
   std::map<std::string, std::vector<PolicyFn>> policies_;
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
   Router router_;
+  Metrics metrics_;
   std::unique_ptr<http::Client> client_;
   std::unique_ptr<Runtime> rt_;
 };
