@@ -1,0 +1,115 @@
+// The one door for synchronous calls: retries only idempotent calls, the breaker stops calling
+// a failing service, the deadline travels with the request.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "hexa/client/remote_caller.hpp"
+#include "hexa/http/server.hpp"
+#include "hexa/model/errors.hpp"
+#include "hexa/rest/resource_core.hpp"
+
+namespace {
+
+class RemoteCallerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<hexa::http::Server>(hexa::http::ServerOptions{}, [this](hexa::http::Request&& req,
+                                                                                        hexa::http::Responder respond) {
+      ++calls_;
+      {
+        std::lock_guard lock(mutex_);
+        last_deadline_ = std::string(req[hexa::rest::kDeadlineHeader]);
+      }
+      respond(hexa::http::error_response(req, status_, "answer"));
+    });
+    server_->start();
+  }
+
+  hexa::RemoteCaller caller(const std::string& extra) {
+    config_ = hexa::Config::from_string("services:\n  pay:\n    url: http://127.0.0.1:" +
+                                            std::to_string(server_->port()) + "\nclients:\n  pay:\n" + extra,
+                                        {}, [](const std::string&) { return std::nullopt; });
+    return hexa::RemoteCaller(client_, config_, "pay", metrics_);
+  }
+
+  std::unique_ptr<hexa::http::Server> server_;
+  hexa::http::Client client_;
+  hexa::Config config_;
+  hexa::Metrics metrics_;
+  std::atomic<int> calls_{0};
+  hexa::http::Status status_ = hexa::http::Status::service_unavailable;
+  std::mutex mutex_;
+  std::string last_deadline_;
+};
+
+const std::string kRetry =
+    "    timeout-ms: 500\n    retry:\n      max-attempts: 3\n      initial-backoff-ms: 1\n"
+    "    circuit-breaker:\n      enabled: false\n";
+
+TEST_F(RemoteCallerTest, RetriesReadsButNotPlainWrites) {
+  auto pay = caller(kRetry);
+  EXPECT_THROW(pay.call(hexa::http::Verb::get, "/pays", std::nullopt), hexa::Unavailable);
+  EXPECT_EQ(calls_, 3);
+  calls_ = 0;
+  EXPECT_THROW(pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object()), hexa::Unavailable);
+  EXPECT_EQ(calls_, 1) << "a POST that is not idempotent is never repeated";
+  calls_ = 0;
+  EXPECT_THROW(pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object(), std::nullopt,
+                        hexa::Idempotent::Yes),
+               hexa::Unavailable);
+  EXPECT_EQ(calls_, 3);
+}
+
+TEST_F(RemoteCallerTest, ClientErrorsAreNotRetriedAndNotFoundIsEmpty) {
+  status_ = hexa::http::Status::not_found;
+  auto pay = caller(kRetry);
+  EXPECT_FALSE(pay.call(hexa::http::Verb::get, "/pays/9", std::nullopt).has_value());
+  EXPECT_EQ(calls_, 1);
+}
+
+TEST_F(RemoteCallerTest, OpenBreakerStopsCallingAtOnce) {
+  auto pay = caller(
+      "    circuit-breaker:\n      minimum-calls: 2\n      window-size: 2\n      wait-in-open-ms: 60000\n");
+  EXPECT_THROW(pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object()), hexa::Unavailable);
+  EXPECT_THROW(pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object()), hexa::Unavailable);
+  EXPECT_EQ(calls_, 2);
+  try {
+    pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object());
+    FAIL() << "an open breaker must refuse";
+  } catch (const hexa::Unavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("circuit breaker for pay is open"), std::string::npos);
+  }
+  EXPECT_EQ(calls_, 2) << "the failing service was not called again";
+  EXPECT_NE(metrics_.render().find("resilience4j_circuitbreaker_state{name=\"pay\",state=\"open\"} 1"),
+            std::string::npos);
+}
+
+TEST_F(RemoteCallerTest, TheDeadlineTravelsWithTheRequest) {
+  status_ = hexa::http::Status::ok;
+  auto pay = caller("    timeout-ms: 610\n");
+  const auto before = hexa::now_ms();
+  pay.call(hexa::http::Verb::get, "/pays", std::nullopt);
+  std::lock_guard lock(mutex_);
+  const auto deadline = std::stoll(last_deadline_);
+  EXPECT_GE(deadline, before + 600);
+  EXPECT_LE(deadline, hexa::now_ms() + 610);
+}
+
+TEST_F(RemoteCallerTest, RefusedConnectionsAreCertainTimeoutsAreNot) {
+  status_ = hexa::http::Status::ok;
+  auto pay = caller("    timeout-ms: 200\n");
+  server_->stop();
+  EXPECT_THROW(
+      {
+        try {
+          pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object());
+        } catch (const hexa::Uncertain&) {
+          FAIL() << "a refused connection is a certain no";
+        }
+      },
+      hexa::Unavailable);
+}
+
+}  // namespace
