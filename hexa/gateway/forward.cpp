@@ -1,0 +1,76 @@
+#include "hexa/gateway/forward.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hexa::gateway {
+namespace {
+
+using Field = http::beast_http::field;
+// Not in Beast's table of known fields.
+constexpr std::string_view kForwardedFor = "X-Forwarded-For";
+constexpr std::string_view kForwardedProto = "X-Forwarded-Proto";
+constexpr std::string_view kForwardedHost = "X-Forwarded-Host";
+constexpr std::string_view kForwardedPort = "X-Forwarded-Port";
+
+// Headers about one connection, not the message (RFC 9110 7.6.1): never forwarded.
+template <class Fields>
+void remove_hop_by_hop(Fields& fields) {
+  std::vector<std::string> named;  // a Connection header may name more of them
+  for (auto it = fields.find(Field::connection); it != fields.end() && it->name() == Field::connection; ++it) {
+    std::string_view list = it->value();
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      auto token = list.substr(0, comma);
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+      if (!token.empty()) named.emplace_back(token);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    }
+  }
+  for (const auto& name : named) fields.erase(name);
+  for (const Field f : {Field::connection, Field::keep_alive, Field::proxy_connection,
+                        Field::proxy_authenticate, Field::proxy_authorization, Field::te,
+                        Field::trailer, Field::transfer_encoding, Field::upgrade})
+    fields.erase(f);
+}
+
+// "host:8088" -> "8088"; "[::1]:8088" -> "8088"; "host" -> "" (the scheme's default).
+std::string_view port_of(std::string_view host) {
+  const auto colon = host.rfind(':');
+  if (colon == std::string_view::npos || host.find(']', colon) != std::string_view::npos) return {};
+  return host.substr(colon + 1);
+}
+
+void add_forwarded(http::Request& req, const http::Peer& peer, std::uint16_t gateway_port) {
+  const auto chain = req[kForwardedFor];
+  req.set(kForwardedFor,
+          chain.empty() ? peer.address : std::string(chain) + ", " + peer.address);
+  // An earlier proxy's values describe the client's view better than ours: keep them.
+  if (req.count(kForwardedProto) == 0) req.set(kForwardedProto, "http");
+  const auto host = req[Field::host];
+  if (host.empty()) {
+    if (req.count(kForwardedPort) == 0) req.set(kForwardedPort, std::to_string(gateway_port));
+    return;
+  }
+  if (req.count(kForwardedHost) == 0) req.set(kForwardedHost, host);
+  if (req.count(kForwardedPort) == 0) {
+    const auto port = port_of(host);
+    req.set(kForwardedPort, port.empty() ? std::string_view("80") : port);
+  }
+}
+
+}  // namespace
+
+http::Request upstream_request(http::Request&& req, const http::Peer& peer,
+                               std::uint16_t gateway_port) {
+  http::Request out = std::move(req);
+  remove_hop_by_hop(out);
+  add_forwarded(out, peer, gateway_port);
+  return out;
+}
+
+void downstream_response(http::Response& res) { remove_hop_by_hop(res); }
+
+}  // namespace hexa::gateway
