@@ -105,7 +105,18 @@ Database::Database(const std::string& path, OpenOptions options)
   if (rc != SQLITE_OK) fail(raw, rc, "open " + path);
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_handler(raw, &Database::on_busy, this);
-  exec("PRAGMA journal_mode=WAL");
+  // Two processes opening a fresh file at once (replicas of one service) can both try to
+  // switch it to WAL; SQLite then answers BUSY without consulting the busy handler: retry.
+  const auto give_up = std::chrono::steady_clock::now() + busy_timeout_;
+  for (;;) {
+    try {
+      exec("PRAGMA journal_mode=WAL");
+      break;
+    } catch (const Unavailable&) {
+      if (std::chrono::steady_clock::now() >= give_up) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   exec(options.full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   // After a burst the WAL file keeps its largest size; cap what stays on disk.
   exec("PRAGMA journal_size_limit=67108864");
