@@ -52,6 +52,10 @@ sigset_t stop_signals() {
 }
 
 http::Response handle_safely(const Route& route, const http::Request& req, const PathParams& params) {
+  // A request that waited past its caller's deadline is not worth doing: the caller is gone.
+  if (auto deadline = rest::request_deadline(req); deadline && now_ms() > *deadline)
+    return http::error_response(req, http::Status::gateway_timeout,
+                                "the caller's deadline passed before the request could be handled");
   try {
     return route.handler(req, params);
   } catch (const Unavailable& e) {
@@ -237,9 +241,12 @@ int Service::run() {
     dispatch(std::move(req), std::move(r));
   });
   rt.server->start();
-  if (!policies_.empty())
+  if (!policies_.empty()) {
     rt.subscription = rt.bus->subscribe(
         {name_, rt.transactor->source().topic, instance_}, [this](const Event& e) { handle(e); });
+    metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
+                   [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
+  }
   if (guarded)
     rt.reconciler = std::thread([this, &rt] {
       std::unique_lock lock(rt.mutex);

@@ -164,14 +164,14 @@ void Database::trim_cache(std::size_t keep) {
 ImmediateTransaction::~ImmediateTransaction() {
   if (!open_) return;
   try {
-    db_.exec("ROLLBACK");
+    db_.prepare("ROLLBACK").run();
   } catch (...) {
     // Left open only if ROLLBACK itself failed; closing the connection then rolls back.
   }
 }
 
 void ImmediateTransaction::commit() {
-  db_.exec("COMMIT");
+  db_.prepare("COMMIT").run();
   open_ = false;
 }
 

@@ -4,6 +4,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -66,6 +67,7 @@ class System:
             stdout=self.log, stderr=subprocess.STDOUT)
         self.state_file = self.data_dir / name / "launcher.json"
         wait_for(self._all_ready, timeout=60, what=f"{name} to be ready")
+        self.gateway = self.state()["gateway"]["port"]  # fixed for the system's life
 
     def state(self):
         try:
@@ -91,12 +93,9 @@ class System:
     def launcher_output(self):
         return (self.data_dir / "launcher.out").read_text(errors="replace")[-3000:]
 
-    @property
-    def gateway(self):
-        return self.state()["gateway"]["port"]
-
     def instances(self, service):
-        return [i for i in self.state()["instances"] if i["service"] == service]
+        state = wait_for(self.state, timeout=10, what="launcher.json")
+        return [i for i in state["instances"] if i["service"] == service]
 
     def http(self, method, path, body=None, **kw):
         return request(self.gateway, method, path, body, **kw)
@@ -134,6 +133,7 @@ class System:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,0 +1,149 @@
+"""Shared pieces of the benchmarks: a static nginx as the machine's ceiling, wrk runs and their
+figures, a system started by the launcher. Loopback only; every process started here is
+stopped here, by PID."""
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("HEXA_BIN", ROOT / "build" / "bin"))
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_tools():
+    missing = [t for t in ("wrk", "nginx") if not shutil.which(t) and not Path("/usr/sbin/nginx").exists()]
+    if missing or not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk", "nginx-light"], check=True,
+                       stdout=subprocess.DEVNULL)
+
+
+class Nginx:
+    """A static nginx answering a small JSON body: the ceiling of this machine for HTTP."""
+
+    def __init__(self, body='{"status":"UP"}'):
+        self.dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+        self.port = free_port()
+        (self.dir / "nginx.conf").write_text(f"""
+worker_processes 2;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {self.dir}; proxy_temp_path {self.dir}; fastcgi_temp_path {self.dir};
+  uwsgi_temp_path {self.dir}; scgi_temp_path {self.dir};
+  keepalive_requests 1000000;
+  server {{
+    listen 127.0.0.1:{self.port};
+    location / {{ default_type application/json; return 200 '{body}'; }}
+  }}
+}}""")
+        self.proc = subprocess.Popen(["nginx", "-c", str(self.dir / "nginx.conf"), "-g", "daemon off;"],
+                                     stderr=subprocess.DEVNULL)
+        wait_http(f"http://127.0.0.1:{self.port}/")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_http(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def wrk(url, seconds, connections=100, threads=2, script=None):
+    """Runs wrk; returns requests/s, latency p50/p99 in ms, non-2xx count and total requests."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    def latency(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50_ms": latency(50), "p99_ms": latency(99),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+    }
+
+
+def median(values):
+    return statistics.median(values)
+
+
+class System:
+    """`hexa up <system>` on free ports with a throw-away data folder."""
+
+    def __init__(self, name, args=()):
+        self.name = name
+        self.data = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+        self.proc = subprocess.Popen([str(BIN / "hexa"), "up", name, "--free-ports", "--data-dir", str(self.data), *args],
+                                     stdout=open(self.data / "launcher.out", "wb"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            st = self.state()
+            if st and all(i.get("state") in ("ready", "running") for i in st["instances"]):
+                try:
+                    wait_http(f"http://127.0.0.1:{st['gateway']['port']}/actuator/health", timeout=5)
+                    break
+                except RuntimeError:
+                    pass
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("system did not start: " + (self.data / "launcher.out").read_text()[-2000:])
+            time.sleep(0.1)
+
+    def state(self):
+        try:
+            return json.loads((self.data / self.name / "launcher.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    @property
+    def gateway(self):
+        return f"http://127.0.0.1:{self.state()['gateway']['port']}"
+
+    def total(self, collection):
+        with urllib.request.urlopen(f"{self.gateway}/{collection}?size=1", timeout=10) as r:
+            return json.loads(r.read())["page"]["totalElements"]
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def report(title, rows):
+    print(f"\n== {title}")
+    for k, v in rows.items():
+        print(f"  {k:<40} {v}")
+    sys.stdout.flush()
