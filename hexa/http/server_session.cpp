@@ -87,6 +87,7 @@ void Session::start() {
   core_->add(shared_from_this());
   beast::error_code ec;
   stream_.socket().set_option(tcp::no_delay(true), ec);  // answers go out in one write anyway
+  stream_.socket().non_blocking(true, ec);  // for the direct write in write()
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&Session::read_request, shared_from_this()));
 }
@@ -216,17 +217,35 @@ void Session::write(Response res) {
   res_ = std::move(res);
   const bool keep_alive = request_keep_alive_ && res_.keep_alive() && !core_->draining();
   finalize(res_, request_version_, keep_alive, request_is_head_);
-  // A client that will not take its answer must not hold the connection either.
-  stream_.expires_after(core_->options.read_timeout);
-  beast_http::async_write(
-      stream_, res_,
-      beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+  serializer_.emplace(res_);
+  // Most answers fit in the socket's send buffer: written now (the socket is non-blocking),
+  // they cost one system call and no asynchronous round trip. Only the rest waits, under a
+  // deadline, since a client that does not take its answer must not hold the connection.
+  beast::error_code ec;
+  beast_http::write(stream_.socket(), *serializer_, ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    stream_.expires_after(core_->options.read_timeout);
+    return beast_http::async_write(
+        stream_, *serializer_,
+        beast::bind_front_handler(&Session::on_write, shared_from_this(), keep_alive));
+  }
+  finish_write(keep_alive, ec, true);
 }
 
 void Session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  finish_write(keep_alive, ec, false);
+}
+
+void Session::finish_write(bool keep_alive, beast::error_code ec, bool synchronous) {
   core_->request_finished();
   if (ec) return close();
   if (!keep_alive) return linger_close();
+  // A pipelined request already buffered would be handled inside this call, and the next
+  // inside that one: go through the queue to keep the stack flat.
+  if (synchronous && buffer_.size() > 0) {
+    return net::post(stream_.get_executor(),
+                     beast::bind_front_handler(&Session::read_request, shared_from_this()));
+  }
   read_request();
 }
 

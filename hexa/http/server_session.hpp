@@ -5,6 +5,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <memory>
 #include <optional>
 
@@ -37,6 +38,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_request();
   void write(Response res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t);
+  void finish_write(bool keep_alive, boost::beast::error_code ec, bool synchronous);
   void linger_close();
   void on_linger(boost::beast::error_code ec, std::size_t);
 
@@ -45,6 +47,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::flat_buffer buffer_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   Response res_;
+  std::optional<beast_http::response_serializer<beast_http::string_body>> serializer_;
   Peer peer_;
   Phase phase_ = Phase::Reading;
   bool first_request_ = true;
