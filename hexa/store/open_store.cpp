@@ -1,5 +1,7 @@
 // The store factory: picks the engine from the URL's scheme.
 #include "hexa/model/errors.hpp"
+#include "hexa/store/mariadb_store.hpp"
+#include "hexa/store/postgres_store.hpp"
 #include "hexa/store/sqlite_store.hpp"
 #include "hexa/store/url.hpp"
 
@@ -29,7 +31,11 @@ std::unique_ptr<Store> open_sqlite(const std::string& url) {
 
 std::unique_ptr<Store> open_store(const std::string& url) {
   if (url.starts_with("sqlite:")) return open_sqlite(url);
-  throw Invalid("unsupported store URL '" + url + "' (supported: sqlite:/path/file.db)");
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+    return open_postgres_store(url);
+  if (url.starts_with("mariadb://") || url.starts_with("mysql://")) return open_mariadb_store(url);
+  throw Invalid("unsupported store URL '" + url +
+                "' (supported: sqlite:/path/file.db, postgresql://host/db, mariadb://host/db)");
 }
 
 }  // namespace hexa
