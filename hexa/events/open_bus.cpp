@@ -1,4 +1,5 @@
 // The bus factory: picks the implementation from the URL's scheme.
+#include "hexa/events/kafka_bus.hpp"
 #include "hexa/events/log_bus.hpp"
 #include "hexa/model/errors.hpp"
 #include "hexa/store/url.hpp"
@@ -26,7 +27,8 @@ std::unique_ptr<EventBus> open_log_bus(const std::string& url) {
 
 std::unique_ptr<EventBus> open_bus(const std::string& url) {
   if (url.starts_with("log:")) return open_log_bus(url);
-  throw Invalid("unsupported bus URL '" + url + "' (supported: log:/path/to/dir)");
+  if (url.starts_with("kafka:")) return open_kafka_bus(url);  // "kafka://host:port?partitions=8"
+  throw Invalid("unsupported bus URL '" + url + "' (supported: log:/path/to/dir, kafka://host:port)");
 }
 
 }  // namespace hexa

@@ -1,0 +1,243 @@
+#include "hexa/events/kafka_subscription.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "hexa/events/kafka_codec.hpp"
+#include "hexa/model/errors.hpp"
+
+namespace hexa::kafka {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kCommitSpacing = 10ms;
+constexpr auto kCommitBackoff = 1s;
+constexpr auto kIdlePoll = 100ms;  // how soon a stop request is seen
+constexpr int kSeekTimeoutMs = 5000;
+
+std::string partition_names(const rd_kafka_topic_partition_list_t& list) {
+  std::string out;
+  for (int i = 0; i < list.cnt; ++i) {
+    if (i > 0) out += ',';  // appended piecewise: dodges a GCC 12 -Wrestrict false alarm
+    out += std::to_string(list.elems[i].partition);
+  }
+  return out;
+}
+
+}  // namespace
+
+Subscription::Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, EventHandler handler)
+    : options_(std::move(options)),
+      topic_(bus.cluster_name(options_.topic)),
+      handler_(std::move(handler)),
+      consumer_(make_consumer(bus)),
+      thread_([this] { run(); }) {}
+
+Subscription::~Subscription() {
+  stop_ = true;
+  thread_.join();
+}
+
+Client Subscription::make_consumer(const KafkaBusOptions& bus) {
+  auto conf = base_conf(bus, options_.member.empty() ? options_.group : options_.member);
+  set(conf.get(), "group.id", bus.cluster_name(options_.group));
+  set(conf.get(), "enable.auto.commit", "false");
+  set(conf.get(), "enable.auto.offset.store", "false");
+  set(conf.get(), "auto.offset.reset", "earliest");  // a new group starts at the beginning
+  set(conf.get(), "fetch.wait.max.ms", std::to_string(bus.fetch_wait.count()));
+  set(conf.get(), "session.timeout.ms", std::to_string(bus.session_timeout.count()));
+  set(conf.get(), "heartbeat.interval.ms", std::to_string(bus.heartbeat.count()));
+  // Eager protocols: every member lets go of all partitions at a rebalance, which keeps the
+  // hand-over rule (commit, then release) simple. The Java client's default includes "range".
+  set(conf.get(), "partition.assignment.strategy", "range,roundrobin");
+  set(conf.get(), "queued.max.messages.kbytes", "8192");  // prefetch per consumer: a small machine
+  rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
+  rd_kafka_conf_set_offset_commit_cb(conf.get(), on_commit);
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  auto consumer = make_client(RD_KAFKA_CONSUMER, std::move(conf), bus);
+  rd_kafka_poll_set_consumer(consumer.get());  // logs and errors are served by consumer_poll too
+  PartitionList topics(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(topics.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
+  if (const auto err = rd_kafka_subscribe(consumer.get(), topics.get()))
+    throw Unavailable("kafka: cannot subscribe to " + options_.topic + ": " + rd_kafka_err2str(err));
+  return consumer;
+}
+
+void Subscription::run() noexcept {
+  while (!stop_) {
+    try {
+      poll_once();
+    } catch (const std::exception& e) {
+      spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member, e.what());
+    }
+  }
+  // Closing revokes the partitions (rebalance callback: commit, release) and leaves the group,
+  // so the other members take them over at once.
+  if (const auto err = rd_kafka_consumer_close(consumer_.get()))
+    spdlog::warn("kafka consumer {}/{}: close: {}", options_.group, options_.member, rd_kafka_err2str(err));
+}
+
+void Subscription::poll_once() {
+  resume_due();
+  Message message(rd_kafka_consumer_poll(consumer_.get(), poll_timeout_ms()));
+  if (message && message->err) {
+    spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member, rd_kafka_message_errstr(message.get()));
+  } else if (message) {
+    handle(*message);
+  }
+  if (dirty() && Clock::now() >= next_commit_) commit_async();
+}
+
+int Subscription::poll_timeout_ms() const {
+  const auto now = Clock::now();
+  auto wake = now + kIdlePoll;
+  for (const auto& [partition, at] : paused_) wake = std::min(wake, at);
+  if (dirty()) wake = std::min(wake, next_commit_);
+  const auto wait = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
+  return static_cast<int>(std::max<std::chrono::milliseconds::rep>(wait, 0));
+}
+
+void Subscription::handle(rd_kafka_message_t& message) {
+  const auto partition = message.partition;
+  const auto offset = message.offset;
+  if (paused_.contains(partition)) return;  // fetched before the rewind: it comes again
+  const auto event = decode(message, options_.topic);
+  try {
+    handler_(event);
+  } catch (const std::exception& error) {
+    spdlog::warn("{} could not handle {} {} ({}), retrying in {} ms", options_.group, event.type, event.id,
+                 error.what(), options_.retry_delay.count());
+    retry_later(partition, offset);
+    return;
+  } catch (...) {
+    spdlog::warn("{} could not handle {} {}, retrying in {} ms", options_.group, event.type, event.id,
+                 options_.retry_delay.count());
+    retry_later(partition, offset);
+    return;
+  }
+  positions_[partition] = offset + 1;
+  ++handled_;
+}
+
+// --- Retrying a record ---------------------------------------------------------------------
+
+void Subscription::retry_later(std::int32_t partition, std::int64_t offset) {
+  const auto list = one_partition(topic_, partition, offset);
+  // Paused first, so nothing is fetched past the record before the seek lands.
+  rd_kafka_pause_partitions(consumer_.get(), list.get());
+  const Error error(rd_kafka_seek_partitions(consumer_.get(), list.get(), kSeekTimeoutMs));
+  if (error || list->elems[0].err)
+    spdlog::warn("kafka consumer {}: cannot rewind partition {} to {}: {}", options_.group, partition, offset,
+                 error ? rd_kafka_error_string(error.get()) : rd_kafka_err2str(list->elems[0].err));
+  paused_[partition] = Clock::now() + options_.retry_delay;
+}
+
+void Subscription::resume(std::int32_t partition) {
+  const auto list = one_partition(topic_, partition, RD_KAFKA_OFFSET_INVALID);
+  rd_kafka_resume_partitions(consumer_.get(), list.get());
+}
+
+void Subscription::resume_due() {
+  const auto now = Clock::now();
+  for (auto it = paused_.begin(); it != paused_.end();) {
+    if (it->second > now) {
+      ++it;
+      continue;
+    }
+    resume(it->first);
+    it = paused_.erase(it);
+  }
+}
+
+void Subscription::resume_all() {
+  for (const auto& [partition, at] : paused_) resume(partition);
+  paused_.clear();
+}
+
+// --- Committing ----------------------------------------------------------------------------
+
+bool Subscription::dirty() const {
+  return std::any_of(positions_.begin(), positions_.end(), [&](const auto& p) {
+    const auto sent = sent_.find(p.first);
+    return sent == sent_.end() || sent->second != p.second;
+  });
+}
+
+PartitionList Subscription::offsets_list(bool only_unsent) const {
+  PartitionList list(rd_kafka_topic_partition_list_new(static_cast<int>(positions_.size())));
+  for (const auto& [partition, offset] : positions_) {
+    const auto sent = sent_.find(partition);
+    if (only_unsent && sent != sent_.end() && sent->second == offset) continue;
+    rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), partition)->offset = offset;
+  }
+  return list;
+}
+
+void Subscription::commit_async() {
+  const auto list = offsets_list(true);
+  for (int i = 0; i < list->cnt; ++i) sent_[list->elems[i].partition] = list->elems[i].offset;
+  next_commit_ = Clock::now() + kCommitSpacing;
+  if (const auto err = rd_kafka_commit(consumer_.get(), list.get(), 1)) {
+    const rd_kafka_topic_partition_list_t& failed = *list;
+    committed(err, failed);
+  }
+}
+
+void Subscription::commit_all_now() {
+  if (positions_.empty()) return;
+  const auto list = offsets_list(false);
+  const auto err = rd_kafka_commit(consumer_.get(), list.get(), 0);
+  if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    spdlog::warn("kafka consumer {}/{}: commit before release failed ({}): the next owner redelivers",
+                 options_.group, options_.member, rd_kafka_err2str(err));
+}
+
+void Subscription::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
+                             void* self) {
+  if (offsets) static_cast<Subscription*>(self)->committed(err, *offsets);
+}
+
+// A failed commit is sent again (after a back-off) unless a newer one superseded it.
+void Subscription::committed(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t& offsets) {
+  bool failed = false;
+  for (int i = 0; i < offsets.cnt; ++i) {
+    const auto& p = offsets.elems[i];
+    if (!err && !p.err) continue;
+    failed = true;
+    const auto sent = sent_.find(p.partition);
+    if (sent != sent_.end() && sent->second == p.offset) sent_.erase(sent);
+  }
+  if (!failed || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+  spdlog::warn("kafka consumer {}/{}: commit failed: {}; retrying", options_.group, options_.member,
+               rd_kafka_err2str(err ? err : offsets.elems[0].err));
+  next_commit_ = Clock::now() + kCommitBackoff;
+}
+
+// --- Rebalancing ---------------------------------------------------------------------------
+
+void Subscription::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                                void* self) {
+  static_cast<Subscription*>(self)->rebalanced(err, partitions);
+}
+
+void Subscription::rebalanced(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions) {
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    spdlog::info("kafka consumer {}/{}: assigned {} [{}]", options_.group, options_.member, options_.topic,
+                 partition_names(*partitions));
+    rd_kafka_assign(consumer_.get(), partitions);
+    return;
+  }
+  // Revoked (or a failed rebalance): what was handled is committed before the partitions go.
+  spdlog::info("kafka consumer {}/{}: releasing {} [{}]", options_.group, options_.member, options_.topic,
+               partition_names(*partitions));
+  resume_all();  // a pause would outlive the assignment
+  commit_all_now();
+  positions_.clear();
+  sent_.clear();
+  rd_kafka_assign(consumer_.get(), nullptr);
+}
+
+}  // namespace hexa::kafka

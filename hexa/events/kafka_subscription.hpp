@@ -1,0 +1,76 @@
+#pragma once
+// One member of a Kafka consumer group: group.id = the consuming service, client.id = the
+// instance. Kafka's group coordinator shares the topic's partitions among the live members
+// and moves them when replicas come and go (a clean stop leaves the group at once; a killed
+// member is dropped after session_timeout).
+//
+// One thread per subscription polls the consumer and calls the handler, one record at a time,
+// so each partition is handled in order. Offsets are committed by hand (enable.auto.commit is
+// off), only for records whose handler returned: after a handled record its next offset is
+// noted, and notes not yet sent are committed asynchronously at most every 10 ms, at once
+// when the local queue runs empty (commits go out in order on one connection; a failed one
+// is sent again, backing off 1 s). A crash thus redelivers what was handled since the last
+// commit; handlers deduplicate by event id. When partitions are revoked (rebalance, stop), the
+// record in hand is finished first (the rebalance callback only runs inside poll, between
+// records) and every owned position is committed synchronously before the partitions are
+// released: a clean hand-over redelivers nothing.
+//
+// A handler that throws: its partition is paused and rewound to that record (pause + seek),
+// and resumed after retry_delay, so the same record comes again; other partitions go on.
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "hexa/events/bus.hpp"
+#include "hexa/events/kafka_client.hpp"
+
+namespace hexa::kafka {
+
+class Subscription final : public hexa::Subscription {
+ public:
+  Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, EventHandler handler);
+  ~Subscription() override;  // finishes the record in hand, commits, leaves the group
+  Subscription(const Subscription&) = delete;
+  Subscription& operator=(const Subscription&) = delete;
+
+  std::uint64_t handled() const override { return handled_.load(); }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* partitions, void* self);
+  static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* offsets, void* self);
+  Client make_consumer(const KafkaBusOptions& bus);
+  void rebalanced(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  void run() noexcept;
+  void poll_once();
+  void handle(rd_kafka_message_t& message);
+  bool dirty() const;  // handled records whose offsets were not sent in a commit
+  void commit_async();
+  void commit_all_now();
+  void committed(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t& offsets);
+  PartitionList offsets_list(bool only_unsent) const;
+  void retry_later(std::int32_t partition, std::int64_t offset);
+  void resume(std::int32_t partition);
+  void resume_due();
+  void resume_all();
+  int poll_timeout_ms() const;
+
+  const SubscriptionOptions options_;  // with the names the application knows
+  const std::string topic_;             // the topic's name on the cluster
+  const EventHandler handler_;
+  // Touched by the consumer thread only (the callbacks run inside its poll calls).
+  std::map<std::int32_t, std::int64_t> positions_;   // partition -> offset after the last handled
+  std::map<std::int32_t, std::int64_t> sent_;        // partition -> offset in the last commit sent
+  std::map<std::int32_t, Clock::time_point> paused_; // partition -> retry time
+  Clock::time_point next_commit_{};                  // commits are spaced (and back off on failure)
+  std::atomic<bool> stop_{false};
+  std::atomic<std::uint64_t> handled_{0};
+  Client consumer_;     // after the state its callbacks use
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace hexa::kafka
