@@ -96,7 +96,7 @@ class Database {
 // unless committed.
 class ImmediateTransaction {
  public:
-  explicit ImmediateTransaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  explicit ImmediateTransaction(Database& db) : db_(db) { db_.prepare("BEGIN IMMEDIATE").run(); }
   ~ImmediateTransaction();
   ImmediateTransaction(const ImmediateTransaction&) = delete;
   ImmediateTransaction& operator=(const ImmediateTransaction&) = delete;

@@ -26,13 +26,14 @@ void check_fields(const Schema& s, const Record& r) {
 SqliteTransaction::SqliteTransaction(sqlite::Pool::Lease lease,
                                      std::unique_lock<std::timed_mutex> write_lock)
     : write_lock_(std::move(write_lock)), lease_(std::move(lease)) {
-  lease_->exec(write_lock_.owns_lock() ? "BEGIN IMMEDIATE" : "BEGIN");
+  // Prepared (and cached) rather than exec'd: parsed once per connection, not per transaction.
+  lease_->prepare(write_lock_.owns_lock() ? "BEGIN IMMEDIATE" : "BEGIN").run();
 }
 
 SqliteTransaction::~SqliteTransaction() {
   if (!open_) return;
   try {
-    lease_->exec("ROLLBACK");
+    lease_->prepare("ROLLBACK").run();
   } catch (...) {
     // The pool closes a connection left inside a transaction, which rolls it back.
   }
@@ -127,7 +128,7 @@ bool SqliteTransaction::first_delivery(const std::string& consumer, const std::s
 }
 
 void SqliteTransaction::commit() {
-  db().exec("COMMIT");
+  db().prepare("COMMIT").run();
   open_ = false;
 }
 
