@@ -43,6 +43,11 @@ bool OutboxRelay::wait(std::chrono::milliseconds timeout) {
   return !stopping_;
 }
 
+void OutboxRelay::linger() {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, options_.linger, [&] { return stopping_; });
+}
+
 std::size_t OutboxRelay::relay_batch() {
   {
     // Cleared before reading: a notify() during this round is seen by the next wait().
@@ -69,9 +74,13 @@ void OutboxRelay::run() {
       if (draining_done()) return;
     }
     try {
-      const bool full = relay_batch() == options_.batch;
+      const auto relayed = relay_batch();
       backoff = std::chrono::milliseconds{0};
-      if (full) continue;  // more may be waiting: no pause
+      if (relayed == options_.batch) continue;  // more may be waiting: no pause
+      if (relayed > 1) {
+        linger();
+        continue;
+      }
       std::lock_guard lock(mutex_);
       if (stopping_ && !notified_) return;  // drained
     } catch (const std::exception& e) {

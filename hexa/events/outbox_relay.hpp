@@ -22,6 +22,10 @@ namespace hexa {
 struct OutboxRelayOptions {
   std::size_t batch = 500;
   std::chrono::milliseconds idle_wait{200};  // re-check without notify(): other processes
+  // After a batch of several events (commits arrive faster than one relay round), wait this
+  // long for more before the next round: fewer, larger publishes under load. A lone event
+  // (light traffic) is relayed at once, so this costs latency only when the stream is busy.
+  std::chrono::microseconds linger{1000};
   std::chrono::milliseconds backoff_min{100};  // after a failing store or bus, doubling...
   std::chrono::milliseconds backoff_max{1000};  // ...up to this
   std::chrono::milliseconds drain{1000};  // on destruction, keep relaying this long at most
@@ -45,6 +49,7 @@ class OutboxRelay {
   std::size_t relay_batch();  // events published; throws what the store or bus threw
   // Waits up to `timeout` for notify() (or stop); false when stopping.
   bool wait(std::chrono::milliseconds timeout);
+  void linger();  // sleeps options_.linger unless stopping; notify() does not cut it short
   bool draining_done() const;  // under mutex_
 
   Store& store_;
