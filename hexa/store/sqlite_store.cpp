@@ -1,5 +1,6 @@
 #include "hexa/store/sqlite_store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -48,16 +49,6 @@ void SqliteStore::create_framework_tables() {
   tx.commit();
 }
 
-std::unique_lock<std::timed_mutex> SqliteStore::lock_for_write() {
-  std::unique_lock lock(write_lock_, std::defer_lock);
-  // Bounded: a thread that begins a second write transaction while holding one would
-  // otherwise wait forever; it gets Unavailable, as another process's writer would cause.
-  if (!lock.try_lock_for(busy_timeout_))
-    throw Unavailable("the store's write lock stayed busy for " +
-                      std::to_string(busy_timeout_.count()) + " ms");
-  return lock;
-}
-
 void SqliteStore::migrate(const Schema& s) {
   if (s.table.empty()) throw Invalid("a schema needs a table name");
   auto lock = lock_for_write();
@@ -76,7 +67,7 @@ void SqliteStore::migrate(const Schema& s) {
 }
 
 std::unique_ptr<Transaction> SqliteStore::begin(Access access) {
-  std::unique_lock<std::timed_mutex> lock;
+  sqlite::WriteSlot::Held lock;
   if (access == Access::Write) lock = lock_for_write();
   return std::make_unique<SqliteTransaction>(pool_.acquire(busy_timeout_), std::move(lock));
 }
@@ -104,9 +95,10 @@ void SqliteStore::outbox_remove_through(std::int64_t seq) {
 
 bool SqliteStore::healthy() {
   try {
-    auto db = pool_.acquire(busy_timeout_);
-    auto st = db->prepare("SELECT 1");
-    return st.step() && st.integer(0) == 1;
+    // Bounded by a second: a health probe must answer even when every connection is busy.
+    auto db = pool_.acquire(std::min(busy_timeout_, std::chrono::milliseconds{1000}));
+    auto st = db->prepare("SELECT count(*) FROM sqlite_master");  // reads the file itself
+    return st.step();
   } catch (const std::exception&) {
     return false;
   }

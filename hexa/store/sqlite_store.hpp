@@ -8,13 +8,13 @@
 // lose the last commits (never corrupt the file); "sqlite:...?sync=full" fsyncs each commit.
 //
 // Writers: BEGIN IMMEDIATE takes SQLite's single write lock up front (no deadlock-prone lock
-// upgrade). Within the process writers also queue on a mutex, so they wake as soon as the
-// previous writer is done instead of polling; across processes the busy timeout applies.
+// upgrade). Within the process writers also queue for a write slot, so they wake as soon as
+// the previous writer is done instead of polling; across processes the busy timeout applies.
 #include <chrono>
-#include <mutex>
 #include <string>
 
 #include "hexa/store/sqlite_pool.hpp"
+#include "hexa/store/sqlite_write_slot.hpp"
 #include "hexa/store/store.hpp"
 
 namespace hexa {
@@ -37,12 +37,12 @@ class SqliteStore final : public Store {
   bool healthy() override;
 
  private:
-  std::unique_lock<std::timed_mutex> lock_for_write();
+  sqlite::WriteSlot::Held lock_for_write() { return write_slot_.acquire(busy_timeout_); }
   void create_framework_tables();
 
   sqlite::Pool pool_;
   std::chrono::milliseconds busy_timeout_;
-  std::timed_mutex write_lock_;  // this process's writers queue here
+  sqlite::WriteSlot write_slot_;  // this process's writers queue here
 };
 
 }  // namespace hexa

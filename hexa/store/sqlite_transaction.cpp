@@ -24,10 +24,10 @@ void check_fields(const Schema& s, const Record& r) {
 }  // namespace
 
 SqliteTransaction::SqliteTransaction(sqlite::Pool::Lease lease,
-                                     std::unique_lock<std::timed_mutex> write_lock)
+                                     sqlite::WriteSlot::Held write_lock)
     : write_lock_(std::move(write_lock)), lease_(std::move(lease)) {
   // Prepared (and cached) rather than exec'd: parsed once per connection, not per transaction.
-  lease_->prepare(write_lock_.owns_lock() ? "BEGIN IMMEDIATE" : "BEGIN").run();
+  lease_->prepare(write_lock_.held() ? "BEGIN IMMEDIATE" : "BEGIN").run();
 }
 
 SqliteTransaction::~SqliteTransaction() {
@@ -45,7 +45,7 @@ sqlite::Database& SqliteTransaction::db() {
 }
 
 sqlite::Database& SqliteTransaction::writable_db() {
-  if (!write_lock_.owns_lock())
+  if (!write_lock_.held())
     throw std::logic_error("a write in a read transaction: begin(Access::Write) for changes");
   return db();
 }

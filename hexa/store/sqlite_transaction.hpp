@@ -1,9 +1,8 @@
 #pragma once
 // One SQLite transaction on a leased connection (see sqlite_store.hpp). Rolls back when it dies
 // uncommitted; returns its connection to the pool either way.
-#include <mutex>
-
 #include "hexa/store/sqlite_pool.hpp"
+#include "hexa/store/sqlite_write_slot.hpp"
 #include "hexa/store/store.hpp"
 
 namespace hexa {
@@ -11,7 +10,7 @@ namespace hexa {
 class SqliteTransaction final : public Transaction {
  public:
   // `write_lock` is held (and BEGIN IMMEDIATE used) for Access::Write, empty for Read.
-  SqliteTransaction(sqlite::Pool::Lease lease, std::unique_lock<std::timed_mutex> write_lock);
+  SqliteTransaction(sqlite::Pool::Lease lease, sqlite::WriteSlot::Held write_lock);
   ~SqliteTransaction() override;
 
   std::int64_t insert(const Schema& s, const Record& r) override;
@@ -29,7 +28,7 @@ class SqliteTransaction final : public Transaction {
   sqlite::Database& writable_db(); // throws in a read transaction
 
   // Destroyed in reverse order: the connection goes back before the write lock is released.
-  std::unique_lock<std::timed_mutex> write_lock_;
+  sqlite::WriteSlot::Held write_lock_;
   sqlite::Pool::Lease lease_;
   bool open_ = true;
 };

@@ -273,6 +273,20 @@ TEST_P(StoreConformance, ConcurrentWritersAllSucceed) {
   EXPECT_EQ(store_->outbox_batch(10'000).size(), static_cast<std::size_t>(kThreads * kEach));
 }
 
+TEST_P(StoreConformance, ATransactionMayEndOnAnotherThread) {
+  // Begun on this thread, committed on a worker: what a thread pool handing work over does.
+  auto tx = store_->begin();
+  tx->insert(contracts_v2(), {{"amt", std::int64_t{1}}});
+  std::thread([&] { tx->commit(); tx.reset(); }).join();
+  {
+    auto rolled_back = store_->begin();
+    rolled_back->insert(contracts_v2(), {{"amt", std::int64_t{2}}});
+    std::thread([&] { rolled_back.reset(); }).join();
+  }
+  auto next = store_->begin();  // the write lock was released by the other threads
+  EXPECT_EQ(next->count(contracts_v2(), {}), 1);
+}
+
 TEST_P(StoreConformance, KoreanTextRoundTrips) {
   const std::string name = "김철수 — 서울특별시 강남구 🚗";
   const auto id = add(name, 1, "코드");
