@@ -10,6 +10,7 @@
 
 #include "hexa/model/errors.hpp"
 #include "hexa/store/store.hpp"
+#include "support/db_servers.hpp"
 
 namespace {
 
@@ -26,8 +27,16 @@ struct StoreTarget {
   std::function<std::string(const std::filesystem::path& dir, const std::string& id)> url;
 };
 
+// The server engines run on throw-away servers this program starts (support/db_servers.hpp),
+// one database per test id.
 const StoreTarget kTargets[] = {
     {"sqlite", [](const auto& dir, const auto& id) { return "sqlite:" + (dir / (id + ".db")).string(); }},
+    {"postgres", [](const auto&, const auto& id) {
+       return hexa::testing::DbServers::get().postgres().url(hexa::testing::database_name(id));
+     }},
+    {"mariadb", [](const auto&, const auto& id) {
+       return hexa::testing::DbServers::get().mariadb().url(hexa::testing::database_name(id));
+     }},
 };
 
 Schema contracts_v1() {
