@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -280,6 +281,30 @@ TEST_P(StoreConformance, ConcurrentWritersAllSucceed) {
   auto tx = store_->begin(Access::Read);
   EXPECT_EQ(tx->count(contracts_v2(), {}), kThreads * kEach);
   EXPECT_EQ(store_->outbox_batch(10'000).size(), static_cast<std::size_t>(kThreads * kEach));
+}
+
+TEST_P(StoreConformance, AWaitingWriterIsNotStarvedByABusyOne) {
+  // As the outbox relay next to a request thread committing in a tight loop.
+  std::atomic<bool> stop{false};
+  std::thread busy([&] {
+    while (!stop) {
+      auto tx = store_->begin();
+      tx->insert(contracts_v2(), {{"amt", std::int64_t{1}}});
+      tx->commit();
+    }
+  });
+  std::vector<std::chrono::steady_clock::duration> waits;
+  for (int i = 0; i < 20; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    auto tx = store_->begin();
+    tx->insert(contracts_v2(), {{"amt", std::int64_t{2}}});
+    tx->commit();
+    waits.push_back(std::chrono::steady_clock::now() - start);
+  }
+  stop = true;
+  busy.join();
+  std::sort(waits.begin(), waits.end());
+  EXPECT_LT(waits[waits.size() / 2], std::chrono::milliseconds(50)) << "median wait for the write lock";
 }
 
 TEST_P(StoreConformance, ATransactionMayEndOnAnotherThread) {
