@@ -1,0 +1,15 @@
+#pragma once
+// The outbox benchmark's modes (see main.cpp). Each prints "name=value" lines on stdout.
+#include <filesystem>
+
+namespace hexa::bench {
+
+// Committed (row + outbox event) transactions per second with the relay running.
+int throughput(const std::filesystem::path& dir, int seconds, int threads);
+// Publish-to-handle latency across two processes; starts `consume` as the second one.
+int latency(const std::filesystem::path& dir, int events, int rate, bool via_outbox);
+int consume(const std::filesystem::path& dir, int events);
+
+std::int64_t steady_us();  // CLOCK_MONOTONIC: one clock for every process on the machine
+
+}  // namespace hexa::bench
