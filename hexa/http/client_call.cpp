@@ -40,6 +40,7 @@ void Call::start() {
   // A Host already set is kept: a gateway forwards the client's own.
   if (req_.find(beast_http::field::host) == req_.end()) req_.set(beast_http::field::host, key_);
   req_.keep_alive(true);
+  req_.erase(beast_http::field::expect);  // the body goes right behind the header anyway
   req_.prepare_payload();
   if ((conn_ = core_.pool.take(key_))) {
     reused_ = true;
@@ -109,6 +110,7 @@ void Call::on_read(boost::system::error_code ec, std::size_t) {
   // it sat idle, before our request could reach it.
   if (ec && !parser_->got_some() && may_retry()) return retry();
   if (ec) return fail(Failure::Broken, "reading the answer of " + key_, ec);
+  if (parser_->get().result_int() / 100 == 1) return read();  // interim (100 Continue): the real one follows
   succeed();
 }
 

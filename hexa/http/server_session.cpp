@@ -2,7 +2,9 @@
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
@@ -124,6 +126,7 @@ void Session::read_request() {
   parser_.emplace();
   parser_->body_limit(core_->options.body_limit);
   parser_->eager(true);  // parse header and body in one go when both are buffered
+  continue_sent_ = false;
   // A new connection gets read_timeout from the accept (opening connections and sending
   // nothing holds nothing); between keep-alive requests the idle timeout applies until the
   // next request's first byte.
@@ -154,9 +157,24 @@ void Session::on_read(beast::error_code ec, std::size_t n) {
 
 void Session::continue_request() {
   beast::error_code ec;
-  if (!parse(ec)) return read_more();
+  if (!parse(ec)) {
+    answer_expect_continue();
+    return read_more();
+  }
   if (ec) return reject(ec);
   handle_request();
+}
+
+// curl and others send "Expect: 100-continue" and hold the body back (for a second) until
+// told to go on.
+void Session::answer_expect_continue() {
+  if (continue_sent_ || !parser_->is_header_done()) return;
+  const auto& req = parser_->get();
+  if (req.version() < 11 || !beast::iequals(req[beast_http::field::expect], "100-continue")) return;
+  continue_sent_ = true;
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  beast::error_code ec;  // the send buffer is empty between requests: these few bytes fit
+  net::write(stream_.socket(), net::buffer(kContinue), ec);
 }
 
 // Feeds the buffered bytes to the parser: false while it needs more, true when the request is

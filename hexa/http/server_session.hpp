@@ -34,6 +34,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(boost::beast::error_code ec, std::size_t n);
   void continue_request();
   bool parse(boost::beast::error_code& ec);
+  void answer_expect_continue();
   void reject(boost::beast::error_code ec);
   void handle_request();
   void write(Response res);
@@ -55,6 +56,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned request_version_ = 11;
   bool request_keep_alive_ = true;
   bool request_is_head_ = false;
+  bool continue_sent_ = false;
 };
 
 }  // namespace hexa::http::detail

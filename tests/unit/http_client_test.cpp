@@ -173,6 +173,24 @@ TEST(HttpClient, ReportsBrokenOnATruncatedAnswer) {
   EXPECT_EQ(reply.failure, Failure::Broken);
 }
 
+TEST(HttpClient, SkipsAnInterimAnswer) {
+  ScriptedServer server;
+  auto script = std::async(std::launch::async, [&] {
+    Fd c = server.accept();
+    ScriptedServer::read_head(c);
+    ScriptedServer::write(c, std::string("HTTP/1.1 100 Continue\r\n\r\n") + std::string(kOk));
+  });
+  Client client;
+  Request req{Verb::post, "/pays", 11};
+  req.set(bhttp::field::expect, "100-continue");
+  req.body() = "{}";
+  const Reply reply = client.send(server.endpoint(), std::move(req), 2s);
+  script.get();
+  ASSERT_TRUE(reply.answered()) << reply.error;
+  EXPECT_EQ(reply.response.result(), Status::ok);
+  EXPECT_EQ(reply.response.body(), "ok");
+}
+
 TEST(HttpClient, RetriesOnceOnAFreshConnectionWhenAReusedOneWasClosed) {
   ScriptedServer server;
   auto script = std::async(std::launch::async, [&] {

@@ -192,6 +192,21 @@ TEST(HttpServer, RejectsMalformedRequestWith400AndCloses) {
   EXPECT_TRUE(conn.closed_within(2s));
 }
 
+TEST(HttpServer, TellsAClientExpectingContinueToSendTheBody) {
+  Server server(options(), [](Request&& req, Responder respond) { respond(text(req, req.body())); });
+  server.start();
+  RawConn conn(server.port());
+  conn.send("POST /pays HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  const auto interim = conn.read(2s);
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->result(), Status::continue_);
+  conn.send("hello");
+  const auto res = conn.read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result(), Status::ok);
+  EXPECT_EQ(res->body(), "hello");
+}
+
 TEST(HttpServer, DisconnectsAStalledClientWhileServingOthers) {
   Server server(options(300ms, 10s), echo);
   server.start();
