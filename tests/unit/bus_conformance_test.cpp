@@ -27,6 +27,9 @@ struct BusTarget {
   std::function<std::string(const std::filesystem::path& dir)> url;  // a fresh, empty bus
 };
 
+// Test output names the target, not the struct's bytes.
+void PrintTo(const BusTarget& target, std::ostream* os) { *os << target.name; }
+
 const BusTarget kTargets[] = {
     {"log", [](const auto& dir) { return "log:" + dir.string(); }},
 };

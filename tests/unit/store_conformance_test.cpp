@@ -28,6 +28,9 @@ struct StoreTarget {
   std::function<std::string(const std::filesystem::path& dir, const std::string& id)> url;
 };
 
+// Test output names the target, not the struct's bytes.
+void PrintTo(const StoreTarget& target, std::ostream* os) { *os << target.name; }
+
 // The server engines run on throw-away servers this program starts (support/db_servers.hpp),
 // one database per test id.
 const StoreTarget kTargets[] = {
