@@ -44,9 +44,26 @@ void Admin::ensure_topic(const std::string& topic) {
     std::lock_guard lock(mutex_);
     if (known_.contains(topic)) return;
   }
-  create_topic(topic);
+  if (!exists(topic)) create_topic(topic);
   std::lock_guard lock(mutex_);
   known_.insert(topic);
+}
+
+bool Admin::exists(const std::string& topic) {
+  // All topics: asking for one by name may auto-create it with the broker's defaults.
+  const struct rd_kafka_metadata* answer = nullptr;
+  const auto err = rd_kafka_metadata(client_.get(), 1, nullptr, &answer, static_cast<int>(timeout_.count()));
+  const Metadata metadata(answer);
+  if (err) throw Unavailable(std::string("kafka: cluster metadata: ") + rd_kafka_err2str(err));
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const auto& t = metadata->topics[i];
+    if (t.topic != topic || t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) continue;
+    if (t.partition_cnt != partitions_)
+      spdlog::warn("kafka: topic {} has {} partitions, not the configured {}; used as it is", topic,
+                   t.partition_cnt, partitions_);
+    return true;
+  }
+  return false;
 }
 
 void Admin::create_topic(const std::string& topic) {

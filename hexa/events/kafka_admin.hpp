@@ -14,14 +14,16 @@ class Admin {
  public:
   explicit Admin(const KafkaBusOptions& options);
 
-  // Creates `topic` with the configured partitions and replication unless it exists (an
-  // existing topic is used as it is). Remembers topics seen, so the cost is paid once.
-  // Throws hexa::Unavailable when the cluster does not answer.
+  // Creates `topic` with the configured partitions and replication unless the cluster's
+  // metadata lists it (an existing topic is used as it is: a cluster whose ACLs refuse
+  // CreateTopics works once operations created it). Remembers topics seen, so the cost is
+  // paid once. Throws hexa::Unavailable when the cluster does not answer.
   void ensure_topic(const std::string& topic);
   // True when the cluster answers a metadata request within `timeout`.
   bool healthy(std::chrono::milliseconds timeout = std::chrono::milliseconds{1000});
 
  private:
+  bool exists(const std::string& topic);
   void create_topic(const std::string& topic);
 
   const int partitions_;

@@ -46,6 +46,9 @@ Conf base_conf(const KafkaBusOptions& options, const std::string& client_id) {
   set(conf.get(), "bootstrap.servers", options.bootstrap);
   set(conf.get(), "client.id", client_id);
   set(conf.get(), "socket.nagle.disable", "true");  // small messages go out at once
+  // A broker back from a restart is found within a second (librdkafka's default backs off to
+  // 10 s, long enough for a consumer to miss its session timeout).
+  set(conf.get(), "reconnect.backoff.max.ms", "1000");
   rd_kafka_conf_set_log_cb(conf.get(), log_line);
   rd_kafka_conf_set_error_cb(conf.get(), on_error);
   return conf;
