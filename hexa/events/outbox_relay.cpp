@@ -43,9 +43,9 @@ bool OutboxRelay::wait(std::chrono::milliseconds timeout) {
   return !stopping_;
 }
 
-void OutboxRelay::linger() {
+bool OutboxRelay::pause(std::chrono::microseconds pause) {
   std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, options_.linger, [&] { return stopping_; });
+  return !wake_.wait_for(lock, pause, [&] { return stopping_; });
 }
 
 std::size_t OutboxRelay::relay_batch() {
@@ -78,7 +78,7 @@ void OutboxRelay::run() {
       backoff = std::chrono::milliseconds{0};
       if (relayed == options_.batch) continue;  // more may be waiting: no pause
       if (relayed > 1) {
-        linger();
+        pause(options_.linger);
         continue;
       }
       std::lock_guard lock(mutex_);
@@ -86,7 +86,7 @@ void OutboxRelay::run() {
     } catch (const std::exception& e) {
       backoff = std::clamp(backoff * 2, options_.backoff_min, options_.backoff_max);
       spdlog::warn("outbox relay: {} (retrying in {} ms)", e.what(), backoff.count());
-      if (!wait(backoff)) return;  // stopping while the bus fails: nothing will drain
+      if (!pause(backoff)) return;  // stopping while the bus fails: nothing will drain
       continue;
     }
     wait(options_.idle_wait);

@@ -49,7 +49,9 @@ class OutboxRelay {
   std::size_t relay_batch();  // events published; throws what the store or bus threw
   // Waits up to `timeout` for notify() (or stop); false when stopping.
   bool wait(std::chrono::milliseconds timeout);
-  void linger();  // sleeps options_.linger unless stopping; notify() does not cut it short
+  // Waits `pause` unless stopping: notify() does not cut it short, so a steady stream of
+  // commits neither defeats the linger nor the back-off. False when stopping.
+  bool pause(std::chrono::microseconds pause);
   bool draining_done() const;  // under mutex_
 
   Store& store_;
