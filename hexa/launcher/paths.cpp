@@ -35,6 +35,8 @@ fs::path data_dir(const std::optional<fs::path>& chosen) {
   return systems_dir().parent_path() / "data";
 }
 
+fs::path db_dev_script() { return systems_dir().parent_path() / "scripts" / "db-dev"; }
+
 fs::path state_file(const fs::path& data, const std::string& system) {
   return data / system / "launcher.json";
 }

@@ -16,6 +16,10 @@ fs::path bin_dir();
 // the parent of the systems folder.
 fs::path data_dir(const std::optional<fs::path>& chosen);
 
+// scripts/db-dev of the repository (the parent of the systems folder), which starts local
+// database servers.
+fs::path db_dev_script();
+
 // <data>/<system>/launcher.json: how other commands find a running launcher.
 fs::path state_file(const fs::path& data, const std::string& system);
 

@@ -115,10 +115,34 @@ std::map<std::string, std::string> service_urls(const std::vector<InstancePlan>&
   return urls;
 }
 
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// The store the active profiles give `service` (a later profile wins), if any: services
+// without one keep their SQLite file in DATA_DIR. Replicas get the same URL: one store.
+std::optional<std::string> store_url(const SystemSpec& spec, const std::string& profiles,
+                                     const std::string& service) {
+  std::optional<std::string> url;
+  for (const auto& name : hexa::Config::parse_profiles(profiles)) {
+    const auto profile = spec.profiles.find(name);
+    if (profile == spec.profiles.end()) continue;
+    if (const auto own = profile->second.stores.find(service); own != profile->second.stores.end())
+      url = own->second;
+    else if (profile->second.store)
+      url = profile->second.store;
+  }
+  if (url) url = replace_all(replace_all(*url, "{system}", spec.name), "{service}", service);
+  return url;
+}
+
 void add_environment(InstancePlan& i, const Plan& plan, const std::string& profiles,
                      const std::map<std::string, std::string>& urls,
-                     const std::vector<EnvSetting>& user) {
+                     const std::optional<std::string>& store, const std::vector<EnvSetting>& user) {
   i.env = urls;
+  if (store) i.env["STORE_URL"] = *store;
   i.env["PROFILE"] = profiles;
   i.env["SERVER_PORT"] = std::to_string(i.port);
   i.env["SERVER_ADDRESS"] = "127.0.0.1";
@@ -173,7 +197,10 @@ Plan make_plan(const SystemSpec& spec, const UpOptions& options, const fs::path&
   }
   const auto urls = service_urls(plan.instances);
   const auto profiles = profile_list(options.profiles);
-  for (auto& i : plan.instances) add_environment(i, plan, profiles, urls, user);
+  for (auto& i : plan.instances) {
+    const auto store = i.is_gateway() ? std::nullopt : store_url(spec, options.profiles, i.service);
+    add_environment(i, plan, profiles, urls, store, user);
+  }
   return plan;
 }
 

@@ -44,6 +44,8 @@ struct Plan {
 
 // Throws std::runtime_error for unknown services in --env/--replicas, bad values, or a
 // default port already taken (then --free-ports is the way out).
+// A service's STORE_URL comes from the active profiles' stores in system.yaml (none: its SQLite
+// file in DATA_DIR); --env overrides it like any other variable.
 // Every instance's SERVICES_<NAME>_URL lists all replicas, fixed at plan time: adding replicas
 // later (scale) means re-planning the URLs and restarting the callers that should see them.
 Plan make_plan(const SystemSpec& spec, const UpOptions& options, const std::filesystem::path& bin,

@@ -33,6 +33,25 @@ ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
   return service;
 }
 
+// profiles: {<name>: {store: URL, stores: {<service>: URL}}}; other keys of a profile are
+// left to whoever reads them.
+ProfileSpec profile_of(const YAML::Node& body, const SystemSpec& spec, const std::string& name) {
+  if (!body.IsMap()) throw YAML::ParserException(body.Mark(), "profile " + name + " must be a map");
+  ProfileSpec profile;
+  if (const YAML::Node store = body["store"]) profile.store = store.as<std::string>();
+  if (const YAML::Node stores = body["stores"]) {
+    if (!stores.IsMap())
+      throw YAML::ParserException(stores.Mark(), "stores of profile " + name + " must map services to URLs");
+    for (const auto& entry : stores) {
+      const auto service = entry.first.as<std::string>();
+      if (spec.find(service) == nullptr)
+        throw YAML::ParserException(entry.first.Mark(), "profile " + name + " names no service '" + service + "'");
+      profile.stores[service] = entry.second.as<std::string>();
+    }
+  }
+  return profile;
+}
+
 SystemSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   SystemSpec spec;
   spec.name = dir.filename().string();
@@ -45,6 +64,13 @@ SystemSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   if (const YAML::Node gateway = root["gateway"]) {
     spec.gateway = GatewaySpec{port_of(gateway, "gateway"),
                                gateway["config"] ? gateway["config"].as<std::string>() : "gateway.yaml"};
+  }
+  if (const YAML::Node profiles = root["profiles"]) {
+    if (!profiles.IsMap()) throw YAML::ParserException(profiles.Mark(), "`profiles` must be a map");
+    for (const auto& entry : profiles) {
+      const auto name = entry.first.as<std::string>();
+      spec.profiles[name] = profile_of(entry.second, spec, name);
+    }
   }
   return spec;
 }

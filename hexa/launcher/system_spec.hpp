@@ -2,6 +2,7 @@
 // systems/<system>/system.yaml: which services a system has, their default ports, its gateway.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,11 +19,19 @@ struct GatewaySpec {
   std::string config;  // file name relative to the system's folder
 };
 
+// What an active profile changes for the services (system.yaml `profiles:`): their stores.
+// URLs may hold {system} and {service}, replaced when planning.
+struct ProfileSpec {
+  std::optional<std::string> store;           // every service's store
+  std::map<std::string, std::string> stores;  // a service's own, over `store`
+};
+
 struct SystemSpec {
   std::string name;
   std::filesystem::path dir;          // systems/<name>
   std::vector<ServiceSpec> services;  // in file order, as people read them
   std::optional<GatewaySpec> gateway;
+  std::map<std::string, ProfileSpec> profiles;  // by profile name
 
   const ServiceSpec* find(const std::string& service) const;
 };

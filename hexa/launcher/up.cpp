@@ -13,6 +13,7 @@
 #include "hexa/launcher/log.hpp"
 #include "hexa/launcher/paths.hpp"
 #include "hexa/launcher/state_file.hpp"
+#include "hexa/launcher/store_servers.hpp"
 #include "hexa/launcher/supervisor.hpp"
 #include "hexa/launcher/table.hpp"
 
@@ -190,6 +191,8 @@ int run_up(const UpOptions& options) {
   const auto plan = make_plan(spec, options, bin_dir(), data_dir(options.data_dir));
   refuse_if_running(plan.dir / "launcher.json", spec.name);
   prepare(plan);
+  start_store_servers(local_store_servers(plan), db_dev_script(), plan.dir.parent_path(),
+                      plan.dir / "logs" / "db-dev.log");
   Launcher launcher(plan);
   return launcher.run(signals);
 }
