@@ -101,4 +101,20 @@ int throughput(const std::filesystem::path& dir, int seconds, int threads) {
   return 0;
 }
 
+int publish(const std::filesystem::path& dir, int events, int batch) {
+  auto bus = open_bus("log:" + (dir / "bus").string());
+  std::vector<Event> chunk;
+  const auto start = std::chrono::steady_clock::now();
+  for (int done = 0; done < events; done += batch) {
+    chunk.clear();
+    for (int i = 0; i < batch; ++i)
+      chunk.push_back({new_event_id(), "OrderPlaced", now_ms(), std::to_string(i % 64), "bench", "orders",
+                       R"({"custName":"김철수","amt":100})"});
+    bus->publish(chunk);
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  std::printf("batch=%d\nevents_per_s=%.0f\n", batch, static_cast<double>(events) / elapsed.count());
+  return 0;
+}
+
 }  // namespace hexa::bench
