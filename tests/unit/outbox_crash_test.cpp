@@ -69,7 +69,7 @@ class OutboxCrash : public ::testing::Test {
 };
 
 TEST_F(OutboxCrash, KilledWritersLoseNoCommittedEventAndLeakNoUncommittedOne) {
-  std::mt19937 rng(20240611);  // seeded: the same kill moments every run
+  std::mt19937 rng(20240611);  // seeded: the same pauses before each kill, every run
   std::uniform_int_distribution<int> pause_ms(0, 150);
   for (int round = 0; round < 6; ++round) {
     const auto before = rows();
