@@ -10,6 +10,7 @@
 
 #include "hexa/launcher/commands.hpp"
 #include "hexa/launcher/control.hpp"
+#include "hexa/launcher/kafka_profile.hpp"
 #include "hexa/launcher/log.hpp"
 #include "hexa/launcher/paths.hpp"
 #include "hexa/launcher/state_file.hpp"
@@ -188,11 +189,12 @@ class Launcher {
 int run_up(const UpOptions& options) {
   BlockedSignals signals;  // before any thread starts
   const auto spec = load_system(systems_dir(), options.system);
-  const auto plan = make_plan(spec, options, bin_dir(), data_dir(options.data_dir));
+  auto plan = make_plan(spec, options, bin_dir(), data_dir(options.data_dir));
   refuse_if_running(plan.dir / "launcher.json", spec.name);
   prepare(plan);
   start_store_servers(local_store_servers(plan), db_dev_script(), plan.dir.parent_path(),
                       plan.dir / "logs" / "db-dev.log");
+  use_kafka_profile(plan, spec, options.profiles);  // BUS_URL, and the dev broker if needed
   Launcher launcher(plan);
   return launcher.run(signals);
 }
