@@ -133,13 +133,15 @@ void MariadbStore::ensure_database() {
 
 MariadbStore::Pool::Lease MariadbStore::lease_after(
     const std::function<void(maria::Connection&)>& first) {
-  for (int attempt = 1;; ++attempt) {
+  for (;;) {
     auto lease = pool_.acquire(options_.wait);
     try {
       first(*lease);
       return lease;
     } catch (const Unavailable&) {
-      if (attempt > 1 || !lease->broken()) throw;
+      // After a server restart every pooled connection is broken: each found so is closed,
+      // until a fresh connection answers (or fails, and that error stands).
+      if (lease.fresh() || !lease->broken()) throw;
       lease.discard();
     }
   }

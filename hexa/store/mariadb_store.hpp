@@ -50,7 +50,7 @@ class MariadbStore final : public Store {
  private:
   using Pool = ServerPool<maria::Connection>;
   // A leased connection on which `first` has run. A pooled connection that `first` finds
-  // broken (the server restarted, or closed it) is replaced once: nothing ran on it yet.
+  // broken (the server restarted, or closed it) is replaced: nothing ran on it yet.
   Pool::Lease lease_after(const std::function<void(maria::Connection&)>& first);
   // `change` under a server-wide named lock for this database: replicas starting together
   // do not migrate at once (MariaDB's DDL is not transactional).

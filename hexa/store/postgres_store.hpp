@@ -51,7 +51,7 @@ class PostgresStore final : public Store {
  private:
   using Pool = ServerPool<pg::Connection>;
   // A leased connection on which `first` has run. A pooled connection that `first` finds
-  // broken (the server restarted, or closed it) is replaced once: nothing ran on it yet.
+  // broken (the server restarted, or closed it) is replaced: nothing ran on it yet.
   Pool::Lease lease_after(const std::function<void(pg::Connection&)>& first);
   // `change` in one transaction under the migration lock.
   void ddl(const std::function<void(pg::Connection&)>& change);

@@ -4,8 +4,8 @@
 //
 // Reconnecting: a connection whose recycle() says it is unusable (the server closed it, or a
 // transaction is stuck open) is closed when given back, and the next lease opens a fresh one.
-// Callers that find a leased connection broken before doing any work call discard() and lease
-// again (see the stores' begin()).
+// Callers that find a reused connection broken before doing any work call discard() and lease
+// again, until a fresh one fails too (see the stores' lease_after()).
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -34,7 +34,8 @@ class ServerPool {
 
   class Lease {
    public:
-    Lease(ServerPool& pool, std::unique_ptr<Connection> c) : pool_(&pool), c_(std::move(c)) {}
+    Lease(ServerPool& pool, std::unique_ptr<Connection> c, bool fresh)
+        : pool_(&pool), c_(std::move(c)), fresh_(fresh) {}
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
@@ -42,6 +43,8 @@ class ServerPool {
     }
     Connection& operator*() const { return *c_; }
     Connection* operator->() const { return c_.get(); }
+    // Opened for this lease, not reused from the pool.
+    bool fresh() const { return fresh_; }
     // Closes the connection instead of returning it (it is broken).
     void discard() noexcept {
       c_.reset();
@@ -51,6 +54,7 @@ class ServerPool {
    private:
     ServerPool* pool_;
     std::unique_ptr<Connection> c_;
+    bool fresh_;
   };
 
   // Waits up to `wait` for a free connection; throws hexa::Unavailable after that, or the
@@ -62,12 +66,12 @@ class ServerPool {
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(*this, std::move(c));
+      return Lease(*this, std::move(c), false);
     }
     ++open_;  // reserve the slot, then connect outside the lock (a network round trip)
     lock.unlock();
     try {
-      return Lease(*this, open_connection_());
+      return Lease(*this, open_connection_(), true);
     } catch (...) {
       forget_one();
       throw;

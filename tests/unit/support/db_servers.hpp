@@ -130,12 +130,32 @@ class DbServer {
   pid_t pid() const { return pid_; }
   std::uint16_t port() const { return port_; }
 
+  // Stops the server by its PID (its clients' connections break), keeping its data.
+  void stop_server() {
+    // PostgreSQL: SIGINT is its fast shutdown. MariaDB: SIGTERM.
+    stop(pid_, engine_ == Engine::Postgres ? SIGINT : SIGTERM);
+    pid_ = -1;
+  }
+  // Starts it again on the same port and data; returns once it answers.
+  void start_server() {
+    pid_ = spawn(args_, dir_ / "server.out", as_, engine_ == Engine::Postgres ? SIGINT : SIGTERM);
+    bool exited = false;
+    const bool ready =
+        eventually([&] { return (exited = ended(pid_).has_value()) || answers(); }, 60s);
+    if (exited) pid_ = -1;
+    if (!ready || exited)
+      throw std::runtime_error(fmt::format("the {} server on port {} did not start:{}",
+                                           engine_ == Engine::Postgres ? "PostgreSQL" : "MariaDB",
+                                           port_, last_lines(log_)));
+  }
+
  private:
   explicit DbServer(Engine engine)
       : engine_(engine), dir_(detail::make_temp_dir(detail::scratch_root(), "hexa-db-")),
         port_(free_loopback_port()) {
     try {
-      engine == Engine::Postgres ? start_postgres() : start_mariadb();
+      engine == Engine::Postgres ? prepare_postgres() : prepare_mariadb();
+      start_server();
     } catch (...) {
       shut_down();  // the constructor failed: the destructor will not run
       throw;
@@ -143,86 +163,77 @@ class DbServer {
   }
 
   void shut_down() noexcept {
-    // PostgreSQL: SIGINT is its fast shutdown. MariaDB: SIGTERM.
-    stop(pid_, engine_ == Engine::Postgres ? SIGINT : SIGTERM);
-    pid_ = -1;
+    stop_server();
     std::error_code ignored;
     fs::remove_all(dir_, ignored);
   }
 
-  void start_postgres() {
+  bool answers() const {
+    if (engine_ == Engine::Postgres) {
+      const auto conninfo = fmt::format("host=127.0.0.1 port={} dbname=postgres user=hexa connect_timeout=2", port_);
+      return PQping(conninfo.c_str()) == PQPING_OK;
+    }
+    std::unique_ptr<MYSQL, decltype(&mysql_close)> m(mysql_init(nullptr), &mysql_close);
+    const unsigned timeout_s = 2;
+    if (m) mysql_optionsv(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout_s);
+    return m && mysql_real_connect(m.get(), "127.0.0.1", "root", nullptr, nullptr, port_, nullptr, 0);
+  }
+
+  void prepare_postgres() {
     auto bin = detail::postgres_bin();
     if (!bin) detail::install_servers();
     bin = detail::postgres_bin();
     if (!bin) throw std::runtime_error("PostgreSQL is not installed (scripts/bootstrap)");
-    const auto as = RunAs::user_if_root("postgres");
-    as.give(dir_);
-    const auto log = dir_ / "postgres.log";
+    as_ = RunAs::user_if_root("postgres");
+    as_.give(dir_);
     const auto initialised = detail::data_template(
-        detail::template_key("postgres", *bin / "postgres"), as, [&](const fs::path& data) {
+        detail::template_key("postgres", *bin / "postgres"), as_, [&](const fs::path& data) {
           // Superuser "hexa", trusted on loopback only; UTF8 and collation C as the engine
           // expects.
           run_to_end({(*bin / "initdb").string(), "-D", data.string(), "-U", "hexa",
                       "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"},
-                     dir_ / "initdb.log", as);
+                     dir_ / "initdb.log", as_);
         });
-    detail::copy_data(initialised, dir_ / "data", as);
+    detail::copy_data(initialised, dir_ / "data", as_);
+    log_ = dir_ / "server.out";
     // fsync off: a throw-away server whose data dies with the test needs no durability.
-    pid_ = spawn({(*bin / "postgres").string(), "-D", (dir_ / "data").string(), "-p",
-                  std::to_string(port_), "-k", dir_.string(), "-c", "listen_addresses=127.0.0.1",
-                  "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                  "-c", "max_connections=200"},
-                 log, as, SIGINT);
-    const auto conninfo = fmt::format("host=127.0.0.1 port={} dbname=postgres user=hexa connect_timeout=2", port_);
-    wait_until_ready(log, [&] { return PQping(conninfo.c_str()) == PQPING_OK; });
+    args_ = {(*bin / "postgres").string(), "-D", (dir_ / "data").string(), "-p",
+             std::to_string(port_), "-k", dir_.string(), "-c", "listen_addresses=127.0.0.1",
+             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+             "-c", "max_connections=200"};
   }
 
-  void start_mariadb() {
+  void prepare_mariadb() {
     if (!detail::mariadb_installed()) detail::install_servers();
     if (!detail::mariadb_installed()) throw std::runtime_error("MariaDB is not installed (scripts/bootstrap)");
-    const auto as = RunAs::self();  // mariadbd runs as root when told --user=root
+    as_ = RunAs::self();  // mariadbd runs as root when told --user=root
     const auto data = (dir_ / "data").string();
     const auto small_log = "--innodb-log-file-size=16M";
     const auto initialised = detail::data_template(
-        detail::template_key("mariadb", "/usr/sbin/mariadbd"), as, [&](const fs::path& fresh) {
-          run_to_end({"/usr/bin/mariadb-install-db", "--no-defaults", "--user=" + as.name,
+        detail::template_key("mariadb", "/usr/sbin/mariadbd"), as_, [&](const fs::path& fresh) {
+          run_to_end({"/usr/bin/mariadb-install-db", "--no-defaults", "--user=" + as_.name,
                       "--datadir=" + fresh.string(), "--auth-root-authentication-method=normal",
                       "--skip-test-db", "--skip-name-resolve", small_log},
-                     dir_ / "install.log", as);
+                     dir_ / "install.log", as_);
         });
-    detail::copy_data(initialised, data, as);
-    const auto log = dir_ / "mariadb.log";
+    detail::copy_data(initialised, data, as_);
+    log_ = dir_ / "mariadb.log";
     // Root may connect from 127.0.0.1 without a password: loopback only, data thrown away.
-    pid_ = spawn({"/usr/sbin/mariadbd", "--no-defaults", "--user=" + as.name, "--datadir=" + data,
-                  "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
-                  "--socket=" + (dir_ / "mysqld.sock").string(),
-                  "--pid-file=" + (dir_ / "mysqld.pid").string(), "--skip-name-resolve",
-                  "--skip-log-bin", small_log, "--innodb-buffer-pool-size=64M",
-                  "--innodb-flush-log-at-trx-commit=2", "--max-connections=200",
-                  "--log-error=" + log.string()},
-                 dir_ / "mariadbd.out", as, SIGTERM);
-    wait_until_ready(log, [&] {
-      std::unique_ptr<MYSQL, decltype(&mysql_close)> m(mysql_init(nullptr), &mysql_close);
-      const unsigned timeout_s = 2;
-      if (m) mysql_optionsv(m.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout_s);
-      return m && mysql_real_connect(m.get(), "127.0.0.1", "root", nullptr, nullptr, port_,
-                                     nullptr, 0) != nullptr;
-    });
-  }
-
-  void wait_until_ready(const fs::path& log, const std::function<bool()>& answers) {
-    bool exited = false;
-    const bool ready = eventually([&] { return (exited = ended(pid_).has_value()) || answers(); }, 60s);
-    if (exited) pid_ = -1;
-    if (!ready || exited)
-      throw std::runtime_error(fmt::format("the {} server on port {} did not start:{}",
-                                           engine_ == Engine::Postgres ? "PostgreSQL" : "MariaDB",
-                                           port_, last_lines(log)));
+    args_ = {"/usr/sbin/mariadbd", "--no-defaults", "--user=" + as_.name, "--datadir=" + data,
+             "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
+             "--socket=" + (dir_ / "mysqld.sock").string(),
+             "--pid-file=" + (dir_ / "mysqld.pid").string(), "--skip-name-resolve",
+             "--skip-log-bin", small_log, "--innodb-buffer-pool-size=64M",
+             "--innodb-flush-log-at-trx-commit=2", "--max-connections=200",
+             "--log-error=" + log_.string()};
   }
 
   Engine engine_;
   fs::path dir_;
   std::uint16_t port_;
+  RunAs as_ = RunAs::self();
+  std::vector<std::string> args_;  // the server's command line
+  fs::path log_;                   // where it says why it did not start
   pid_t pid_ = -1;
 };
 
