@@ -13,7 +13,7 @@
 // order; value = the payload JSON unchanged; the rest of the envelope in headers
 // (kafka_codec.hpp).
 //
-// Publishing (kafka_producer.hpp): idempotent producer, acks=all, linger 1 ms; publish()
+// Publishing (kafka_producer.hpp): idempotent producer, acks=all, no linger; publish()
 // returns once every event of the batch is acknowledged, and throws hexa::Unavailable
 // otherwise, so the outbox relay removes rows only after the ack.
 //

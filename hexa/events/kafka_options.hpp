@@ -24,7 +24,10 @@ struct KafkaBusOptions {
   std::chrono::milliseconds session_timeout{10'000};
   std::chrono::milliseconds heartbeat{1'000};  // also how soon members notice a rebalance
   std::chrono::milliseconds fetch_wait{10};    // the broker answers an empty fetch after this
-  std::chrono::milliseconds linger{1};         // producer batching window
+  // Producer batching window. 0: publish() waits for the ack anyway, and a batch is enqueued
+  // at once, so librdkafka still packs it while its first request is in flight; measured on
+  // the dev broker, 1 ms cost ~1 ms of publish-to-handle p50 and gained no throughput.
+  std::chrono::milliseconds linger{0};
   std::map<std::string, std::string> rdkafka;  // passed to every client as is
   // When set, topics and groups are named "<namespace>.<name>" on the cluster, and consumers
   // see the plain name: one cluster serves several systems, environments or test runs that

@@ -17,13 +17,14 @@ TEST(KafkaOptions, DefaultsSuitTheDevBroker) {
   EXPECT_EQ(o.publish_timeout, 10s);
   EXPECT_EQ(o.session_timeout, 10s);
   EXPECT_EQ(o.fetch_wait, 10ms);
+  EXPECT_EQ(o.linger, 0ms);
   EXPECT_EQ(o.cluster_name("orders"), "orders");
 }
 
 TEST(KafkaOptions, ParametersAndPassThroughProperties) {
   const auto o = hexa::kafka_options_from_url(
       "kafka://b1:9092,b2:9092?partitions=12&replication=3&publish_timeout_ms=5000&session_timeout_ms=6000"
-      "&heartbeat_ms=500&fetch_wait_ms=5&linger_ms=0&namespace=ci-42&rdkafka.security.protocol=SSL");
+      "&heartbeat_ms=500&fetch_wait_ms=5&linger_ms=2&namespace=ci-42&rdkafka.security.protocol=SSL");
   EXPECT_EQ(o.bootstrap, "b1:9092,b2:9092");
   EXPECT_EQ(o.partitions, 12);
   EXPECT_EQ(o.replication, 3);
@@ -31,7 +32,7 @@ TEST(KafkaOptions, ParametersAndPassThroughProperties) {
   EXPECT_EQ(o.session_timeout, 6s);
   EXPECT_EQ(o.heartbeat, 500ms);
   EXPECT_EQ(o.fetch_wait, 5ms);
-  EXPECT_EQ(o.linger, 0ms);
+  EXPECT_EQ(o.linger, 2ms);
   EXPECT_EQ(o.cluster_name("orders"), "ci-42.orders");
   EXPECT_EQ(o.rdkafka.at("security.protocol"), "SSL");
 }
