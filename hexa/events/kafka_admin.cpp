@@ -14,10 +14,11 @@ using NewTopic = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<rd_kafka_NewTopic_
 using Metadata = std::unique_ptr<const struct rd_kafka_metadata, Deleter<rd_kafka_metadata_destroy>>;
 using AdminOptions = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<rd_kafka_AdminOptions_destroy>>;
 
-NewTopic new_topic(const std::string& name, int partitions, int replication) {
+NewTopic new_topic(const TopicSpec& spec) {
   std::array<char, 512> error{};
-  NewTopic topic(rd_kafka_NewTopic_new(name.c_str(), partitions, replication, error.data(), error.size()));
-  if (!topic) throw Invalid("kafka topic " + name + ": " + error.data());
+  NewTopic topic(rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication, error.data(),
+                                       error.size()));
+  if (!topic) throw Invalid("kafka topic " + spec.name + ": " + error.data());
   return topic;
 }
 
@@ -31,61 +32,64 @@ AdminOptions create_options(rd_kafka_t* rk, std::chrono::milliseconds timeout) {
   return options;
 }
 
-}  // namespace
-
-Admin::Admin(const KafkaBusOptions& options)
-    : partitions_(options.partitions),
-      replication_(options.replication),
-      timeout_(options.publish_timeout),
-      client_(make_client(RD_KAFKA_PRODUCER, base_conf(options, "hexa-admin"), options)) {}
-
-void Admin::ensure_topic(const std::string& topic) {
-  {
-    std::lock_guard lock(mutex_);
-    if (known_.contains(topic)) return;
-  }
-  if (!exists(topic)) create_topic(topic);
-  std::lock_guard lock(mutex_);
-  known_.insert(topic);
-}
-
-bool Admin::exists(const std::string& topic) {
+bool exists(rd_kafka_t* rk, const TopicSpec& spec, std::chrono::milliseconds timeout) {
   // All topics: asking for one by name may auto-create it with the broker's defaults.
   const struct rd_kafka_metadata* answer = nullptr;
-  const auto err = rd_kafka_metadata(client_.get(), 1, nullptr, &answer, static_cast<int>(timeout_.count()));
+  const auto err = rd_kafka_metadata(rk, 1, nullptr, &answer, static_cast<int>(timeout.count()));
   const Metadata metadata(answer);
   if (err) throw Unavailable(std::string("kafka: cluster metadata: ") + rd_kafka_err2str(err));
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     const auto& t = metadata->topics[i];
-    if (t.topic != topic || t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) continue;
-    if (t.partition_cnt != partitions_)
-      spdlog::warn("kafka: topic {} has {} partitions, not the configured {}; used as it is", topic,
-                   t.partition_cnt, partitions_);
+    if (t.topic != spec.name || t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) continue;
+    if (t.partition_cnt != spec.partitions)
+      spdlog::warn("kafka: topic {} has {} partitions, not the configured {}; used as it is", spec.name,
+                   t.partition_cnt, spec.partitions);
     return true;
   }
   return false;
 }
 
-void Admin::create_topic(const std::string& topic) {
-  auto spec = new_topic(topic, partitions_, replication_);
-  const auto options = create_options(client_.get(), timeout_);
-  Queue answers(rd_kafka_queue_new(client_.get()));
-  rd_kafka_NewTopic_t* specs[] = {spec.get()};
-  rd_kafka_CreateTopics(client_.get(), specs, 1, options.get(), answers.get());
-  QueueEvent answer(rd_kafka_queue_poll(answers.get(), static_cast<int>(timeout_.count()) + 1000));
-  if (!answer) throw Unavailable("kafka: no answer creating topic " + topic);
+void create(rd_kafka_t* rk, const TopicSpec& spec, std::chrono::milliseconds timeout) {
+  auto topic = new_topic(spec);
+  const auto options = create_options(rk, timeout);
+  Queue answers(rd_kafka_queue_new(rk));
+  rd_kafka_NewTopic_t* topics[] = {topic.get()};
+  rd_kafka_CreateTopics(rk, topics, 1, options.get(), answers.get());
+  QueueEvent answer(rd_kafka_queue_poll(answers.get(), static_cast<int>(timeout.count()) + 1000));
+  if (!answer) throw Unavailable("kafka: no answer creating topic " + spec.name);
   if (rd_kafka_event_error(answer.get()))
-    throw Unavailable("kafka: creating topic " + topic + ": " + rd_kafka_event_error_string(answer.get()));
+    throw Unavailable("kafka: creating topic " + spec.name + ": " + rd_kafka_event_error_string(answer.get()));
   std::size_t count = 0;
   const auto* results =
       rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(answer.get()), &count);
   const auto err = count == 1 ? rd_kafka_topic_result_error(results[0]) : RD_KAFKA_RESP_ERR__FAIL;
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    spdlog::info("kafka: created topic {} ({} partitions, replication {})", topic, partitions_, replication_);
-  } else if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+    spdlog::info("kafka: created topic {} ({} partitions, replication {})", spec.name, spec.partitions,
+                 spec.replication);
+  } else if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {  // another client was first: fine
     const char* why = count == 1 ? rd_kafka_topic_result_error_string(results[0]) : nullptr;
-    throw Unavailable("kafka: creating topic " + topic + ": " + (why ? why : rd_kafka_err2str(err)));
+    throw Unavailable("kafka: creating topic " + spec.name + ": " + (why ? why : rd_kafka_err2str(err)));
   }
+}
+
+}  // namespace
+
+void ensure_topic(rd_kafka_t* rk, const TopicSpec& topic, std::chrono::milliseconds timeout) {
+  if (!exists(rk, topic, timeout)) create(rk, topic, timeout);
+}
+
+Admin::Admin(const KafkaBusOptions& options)
+    : options_(options), client_(make_client(RD_KAFKA_PRODUCER, base_conf(options, "hexa-admin"), options)) {}
+
+void Admin::ensure_topic(const std::string& cluster_name) {
+  {
+    std::lock_guard lock(mutex_);
+    if (known_.contains(cluster_name)) return;
+  }
+  kafka::ensure_topic(client_.get(), {cluster_name, options_.partitions, options_.replication},
+                      options_.publish_timeout);
+  std::lock_guard lock(mutex_);
+  known_.insert(cluster_name);
 }
 
 bool Admin::healthy(std::chrono::milliseconds timeout) {

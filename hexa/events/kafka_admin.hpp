@@ -1,6 +1,6 @@
 #pragma once
-// The Kafka bus's administrative client: creates topics before first use, and answers health
-// checks. A client of its own, so neither waits behind a publish in progress.
+// Administrative calls of the Kafka bus: topics are created before first use, and health
+// checks ask the cluster for metadata.
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -10,25 +10,30 @@
 
 namespace hexa::kafka {
 
+struct TopicSpec {
+  std::string name;  // on the cluster
+  int partitions = 8;
+  int replication = 1;
+};
+
+// Creates the topic unless the cluster's metadata lists it (an existing topic is used as it
+// is: a cluster whose ACLs refuse CreateTopics works once operations created it). Any client
+// handle will do. Throws hexa::Unavailable when the cluster does not answer within `timeout`.
+void ensure_topic(rd_kafka_t* rk, const TopicSpec& topic, std::chrono::milliseconds timeout);
+
+// The bus's own administrative client: publish() ensures topics through it (remembering those
+// seen, so the cost is paid once per topic) and healthy() asks it. A client of its own, so
+// neither waits behind a publish in progress.
 class Admin {
  public:
   explicit Admin(const KafkaBusOptions& options);
 
-  // Creates `topic` with the configured partitions and replication unless the cluster's
-  // metadata lists it (an existing topic is used as it is: a cluster whose ACLs refuse
-  // CreateTopics works once operations created it). Remembers topics seen, so the cost is
-  // paid once. Throws hexa::Unavailable when the cluster does not answer.
-  void ensure_topic(const std::string& topic);
+  void ensure_topic(const std::string& cluster_name);
   // True when the cluster answers a metadata request within `timeout`.
   bool healthy(std::chrono::milliseconds timeout = std::chrono::milliseconds{1000});
 
  private:
-  bool exists(const std::string& topic);
-  void create_topic(const std::string& topic);
-
-  const int partitions_;
-  const int replication_;
-  const std::chrono::milliseconds timeout_;
+  const KafkaBusOptions options_;
   Client client_;
   std::mutex mutex_;
   std::set<std::string> known_;  // under mutex_

@@ -23,8 +23,8 @@ void KafkaBus::publish(const std::vector<Event>& events) {
 std::unique_ptr<Subscription> KafkaBus::subscribe(SubscriptionOptions options, EventHandler handler) {
   if (options.group.empty() || options.topic.empty()) throw Invalid("a subscription needs a group and a topic");
   if (!handler) throw Invalid("a subscription needs a handler");
-  // Created first: the group would otherwise not see the topic until its next metadata refresh.
-  admin_.ensure_topic(options_.cluster_name(options.topic));
+  // The subscription makes sure its topic exists, and joins, on its own thread: a cluster that
+  // is down delays it but does not fail the caller.
   return std::make_unique<kafka::Subscription>(options_, std::move(options), std::move(handler));
 }
 

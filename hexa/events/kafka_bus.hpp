@@ -7,7 +7,7 @@
 // several aggregates of one business case (contract, pay, reservation, all keyed by the
 // contract id), and only within one topic does Kafka keep their order; a consumer then also
 // subscribes to one stream and sees all it needs. The bus creates a topic it publishes to or
-// subscribes to when missing (AdminClient CreateTopics: `partitions`, `replication`).
+// subscribes to when missing (CreateTopics with `partitions`, `replication`; kafka_admin.hpp).
 //
 // Records. key = the event's correlation key, so one business case stays on one partition, in
 // order; value = the payload JSON unchanged; the rest of the envelope in headers

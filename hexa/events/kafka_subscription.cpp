@@ -17,6 +17,9 @@ constexpr auto kCommitSpacing = 10ms;
 constexpr auto kCommitBackoff = 1s;
 constexpr auto kIdlePoll = 100ms;  // how soon a stop request is seen
 constexpr int kSeekTimeoutMs = 5000;
+constexpr auto kJoinTimeout = 2s;  // per attempt: also bounds how long a stop may wait
+constexpr auto kRejoinMin = 500ms;
+constexpr auto kRejoinMax = 5s;
 
 std::string partition_names(const rd_kafka_topic_partition_list_t& list) {
   std::string out;
@@ -31,7 +34,7 @@ std::string partition_names(const rd_kafka_topic_partition_list_t& list) {
 
 Subscription::Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, EventHandler handler)
     : options_(std::move(options)),
-      topic_(bus.cluster_name(options_.topic)),
+      topic_{bus.cluster_name(options_.topic), bus.partitions, bus.replication},
       handler_(std::move(handler)),
       consumer_(make_consumer(bus)),
       thread_([this] { run(); }) {}
@@ -59,14 +62,33 @@ Client Subscription::make_consumer(const KafkaBusOptions& bus) {
   rd_kafka_conf_set_opaque(conf.get(), this);
   auto consumer = make_client(RD_KAFKA_CONSUMER, std::move(conf), bus);
   rd_kafka_poll_set_consumer(consumer.get());  // logs and errors are served by consumer_poll too
-  PartitionList topics(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(topics.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
-  if (const auto err = rd_kafka_subscribe(consumer.get(), topics.get()))
-    throw Unavailable("kafka: cannot subscribe to " + options_.topic + ": " + rd_kafka_err2str(err));
   return consumer;
 }
 
+bool Subscription::join() {
+  try {
+    ensure_topic(consumer_.get(), topic_, kJoinTimeout);
+    PartitionList topics(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(topics.get(), topic_.name.c_str(), RD_KAFKA_PARTITION_UA);
+    if (const auto err = rd_kafka_subscribe(consumer_.get(), topics.get()))
+      throw Unavailable(std::string("kafka: subscribe: ") + rd_kafka_err2str(err));
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::warn("kafka consumer {}/{}: cannot subscribe to {} yet: {}", options_.group, options_.member,
+                 options_.topic, e.what());
+    return false;
+  }
+}
+
+void Subscription::wait_to_rejoin(std::chrono::milliseconds delay) {
+  const auto until = Clock::now() + delay;
+  // Polling serves librdkafka's logs meanwhile; an unsubscribed consumer returns nothing.
+  while (!stop_ && Clock::now() < until) Message(rd_kafka_consumer_poll(consumer_.get(), 100));
+}
+
 void Subscription::run() noexcept {
+  for (auto delay = kRejoinMin; !stop_ && !join(); delay = std::min(delay * 2, std::chrono::milliseconds(kRejoinMax)))
+    wait_to_rejoin(delay);
   while (!stop_) {
     try {
       poll_once();
@@ -125,7 +147,7 @@ void Subscription::handle(rd_kafka_message_t& message) {
 // --- Retrying a record ---------------------------------------------------------------------
 
 void Subscription::retry_later(std::int32_t partition, std::int64_t offset) {
-  const auto list = one_partition(topic_, partition, offset);
+  const auto list = one_partition(topic_.name, partition, offset);
   // Paused first, so nothing is fetched past the record before the seek lands.
   rd_kafka_pause_partitions(consumer_.get(), list.get());
   const Error error(rd_kafka_seek_partitions(consumer_.get(), list.get(), kSeekTimeoutMs));
@@ -136,7 +158,7 @@ void Subscription::retry_later(std::int32_t partition, std::int64_t offset) {
 }
 
 void Subscription::resume(std::int32_t partition) {
-  const auto list = one_partition(topic_, partition, RD_KAFKA_OFFSET_INVALID);
+  const auto list = one_partition(topic_.name, partition, RD_KAFKA_OFFSET_INVALID);
   rd_kafka_resume_partitions(consumer_.get(), list.get());
 }
 
@@ -171,7 +193,7 @@ PartitionList Subscription::offsets_list(bool only_unsent) const {
   for (const auto& [partition, offset] : positions_) {
     const auto sent = sent_.find(partition);
     if (only_unsent && sent != sent_.end() && sent->second == offset) continue;
-    rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), partition)->offset = offset;
+    rd_kafka_topic_partition_list_add(list.get(), topic_.name.c_str(), partition)->offset = offset;
   }
   return list;
 }

@@ -4,6 +4,10 @@
 // and moves them when replicas come and go (a clean stop leaves the group at once; a killed
 // member is dropped after session_timeout).
 //
+// The thread first makes sure the topic exists and subscribes, retrying (back-off up to 5 s)
+// while the cluster does not answer: a service starts, and reports its bus down, before Kafka
+// is up, and catches up once it is.
+//
 // One thread per subscription polls the consumer and calls the handler, one record at a time,
 // so each partition is handled in order. Offsets are committed by hand (enable.auto.commit is
 // off), only for records whose handler returned: after a handled record its next offset is
@@ -23,6 +27,7 @@
 #include <thread>
 
 #include "hexa/events/bus.hpp"
+#include "hexa/events/kafka_admin.hpp"
 #include "hexa/events/kafka_client.hpp"
 
 namespace hexa::kafka {
@@ -46,6 +51,8 @@ class Subscription final : public hexa::Subscription {
   Client make_consumer(const KafkaBusOptions& bus);
   void rebalanced(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   void run() noexcept;
+  bool join();  // false: the cluster did not answer yet
+  void wait_to_rejoin(std::chrono::milliseconds delay);
   void poll_once();
   void handle(rd_kafka_message_t& message);
   bool dirty() const;  // handled records whose offsets were not sent in a commit
@@ -60,7 +67,7 @@ class Subscription final : public hexa::Subscription {
   int poll_timeout_ms() const;
 
   const SubscriptionOptions options_;  // with the names the application knows
-  const std::string topic_;             // the topic's name on the cluster
+  const TopicSpec topic_;               // the topic's name on the cluster, and its shape
   const EventHandler handler_;
   // Touched by the consumer thread only (the callbacks run inside its poll calls).
   std::map<std::int32_t, std::int64_t> positions_;   // partition -> offset after the last handled

@@ -245,6 +245,26 @@ TEST_F(KafkaFaults, AFatalProducerErrorIsHealedByANewProducer) {
   ASSERT_TRUE(eventually([&] { return received.ids().contains(later.back().id); }));
 }
 
+TEST_F(KafkaFaults, ASubscriptionMadeWhileTheClusterIsDownJoinsOnceItIsBack) {
+  cluster_.all_brokers(false);
+  auto bus = hexa::open_bus(cluster_.bus_url());
+  Received received;
+  std::unique_ptr<hexa::Subscription> sub;
+  ASSERT_NO_THROW(sub = subscribe(*bus, received)) << "a service must start before its broker";
+  EXPECT_FALSE(bus->healthy());
+  cluster_.all_brokers(true);
+  const auto events = make(10, 5);
+  ASSERT_TRUE(eventually([&] {
+    try {
+      bus->publish(events);
+      return true;
+    } catch (const hexa::Unavailable&) {
+      return false;  // still reconnecting
+    }
+  }));
+  ASSERT_TRUE(eventually([&] { return has_all(received, events); }));
+}
+
 TEST_F(KafkaFaults, AConsumerRidesOutABrokerOutage) {
   auto bus = hexa::open_bus(cluster_.bus_url());
   Received received;
