@@ -17,6 +17,7 @@
 #include "../programs/child_process.hpp"
 #include "hexa/events/bus.hpp"
 #include "hexa/store/store.hpp"
+#include "support/kafka_broker.hpp"
 
 namespace {
 
@@ -31,8 +32,13 @@ struct BusTarget {
 // Test output names the target, not the struct's bytes.
 void PrintTo(const BusTarget& target, std::ostream* os) { *os << target.name; }
 
+// Kafka: one throw-away broker for this binary, started on first use; each test gets a fresh
+// namespace on it (support/kafka_broker.hpp).
+hexa::testing::KafkaBroker* const kKafka = hexa::testing::add_kafka_broker();
+
 const BusTarget kTargets[] = {
     {"log", [](const auto& dir) { return "log:" + dir.string(); }},
+    {"kafka", [](const auto&) { return kKafka->bus_url(); }},
 };
 
 // Polls `done` until it holds or `timeout` passes.
