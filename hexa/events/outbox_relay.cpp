@@ -21,11 +21,15 @@ OutboxRelay::~OutboxRelay() {
 }
 
 void OutboxRelay::notify() {
+  bool idle = false;
   {
     std::lock_guard lock(mutex_);
     notified_ = true;
+    idle = idle_;
   }
-  wake_.notify_one();
+  // A busy or lingering relay reads the outbox again anyway: waking it would only cost two
+  // context switches per commit.
+  if (idle) wake_.notify_one();
 }
 
 std::uint64_t OutboxRelay::relayed() const {
@@ -39,7 +43,9 @@ bool OutboxRelay::draining_done() const {
 
 bool OutboxRelay::wait(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
+  idle_ = true;
   wake_.wait_for(lock, timeout, [&] { return notified_ || stopping_; });
+  idle_ = false;
   return !stopping_;
 }
 

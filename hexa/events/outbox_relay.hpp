@@ -60,6 +60,7 @@ class OutboxRelay {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool notified_ = false;
+  bool idle_ = false;  // in wait(): only then does notify() need to wake the thread
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
   std::uint64_t relayed_ = 0;
