@@ -43,7 +43,9 @@ std::int64_t steady_us() {
   return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-std::string group_name(const char* role) { return std::string("bench-") + role + "-" + std::to_string(::getpid()); }
+std::string group_name(const char* role) {
+  return std::string("bench-") + role + "-" + std::to_string(::getpid());
+}
 
 hexa::Event stamped(const std::string& type, int i) {
   std::string key = "k";  // appended, not "k" + ...: dodges a GCC 12 -Wrestrict false alarm

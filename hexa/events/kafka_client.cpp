@@ -27,8 +27,8 @@ void on_error(rd_kafka_t* rk, int err, const char* reason, void*) {
     const auto cause = rd_kafka_fatal_error(rk, text.data(), text.size());
     spdlog::error("kafka {}: fatal {}: {}", rd_kafka_name(rk), rd_kafka_err2name(cause), text.data());
   } else {
-    spdlog::debug("kafka {}: {}: {}", rd_kafka_name(rk), rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)),
-                  reason);
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    spdlog::debug("kafka {}: {}: {}", rd_kafka_name(rk), rd_kafka_err2name(code), reason);
   }
 }
 

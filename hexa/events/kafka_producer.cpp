@@ -100,7 +100,8 @@ void Producer::renew_if_fatal() {
   std::array<char, 512> reason{};
   const auto err = rd_kafka_fatal_error(client_.get(), reason.data(), reason.size());
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  spdlog::error("kafka producer: fatal {} ({}); starting a new producer", rd_kafka_err2name(err), reason.data());
+  spdlog::error("kafka producer: fatal {} ({}); starting a new producer", rd_kafka_err2name(err),
+                reason.data());
   client_ = make_producer();
 }
 

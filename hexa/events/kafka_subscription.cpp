@@ -87,8 +87,11 @@ void Subscription::wait_to_rejoin(std::chrono::milliseconds delay) {
 }
 
 void Subscription::run() noexcept {
-  for (auto delay = kRejoinMin; !stop_ && !join(); delay = std::min(delay * 2, std::chrono::milliseconds(kRejoinMax)))
+  std::chrono::milliseconds delay = kRejoinMin;
+  while (!stop_ && !join()) {
     wait_to_rejoin(delay);
+    delay = std::min<std::chrono::milliseconds>(delay * 2, kRejoinMax);
+  }
   while (!stop_) {
     try {
       poll_once();
@@ -106,7 +109,8 @@ void Subscription::poll_once() {
   resume_due();
   Message message(rd_kafka_consumer_poll(consumer_.get(), poll_timeout_ms()));
   if (message && message->err) {
-    spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member, rd_kafka_message_errstr(message.get()));
+    spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member,
+                 rd_kafka_message_errstr(message.get()));
   } else if (message) {
     handle(*message);
   }
@@ -240,8 +244,8 @@ void Subscription::committed(rd_kafka_resp_err_t err, const rd_kafka_topic_parti
 
 // --- Rebalancing ---------------------------------------------------------------------------
 
-void Subscription::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
-                                void* self) {
+void Subscription::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t* partitions, void* self) {
   static_cast<Subscription*>(self)->rebalanced(err, partitions);
 }
 

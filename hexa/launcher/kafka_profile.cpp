@@ -116,7 +116,8 @@ void use_kafka_profile(Plan& plan, const SystemSpec& spec, const std::string& pr
   }
   const auto broker = first_broker(profile->bootstrap);
   if (!is_loopback(broker.host)) return;  // a remote cluster is not ours to start
-  if (!answers(broker.port)) start_local_broker(broker.port, plan.dir.parent_path(), plan.dir / "logs" / "kafka-dev.log");
+  if (!answers(broker.port))
+    start_local_broker(broker.port, plan.dir.parent_path(), plan.dir / "logs" / "kafka-dev.log");
 }
 
 }  // namespace hexa::launcher

@@ -26,8 +26,8 @@ class KafkaProfile : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   hexa::launcher::SystemSpec system(const std::string& profiles_yaml = "") {
-    std::ofstream(dir_ / "shop" / "system.yaml") << "services:\n  order: {port: 18081}\n  delivery: {port: 18082}\n"
-                                                 << profiles_yaml;
+    std::ofstream(dir_ / "shop" / "system.yaml")
+        << "services:\n  order: {port: 18081}\n  delivery: {port: 18082}\n" << profiles_yaml;
     return hexa::launcher::load_system(dir_, "shop");
   }
   hexa::launcher::Plan plan(const hexa::launcher::SystemSpec& spec, std::vector<std::string> env = {}) {
@@ -63,7 +63,8 @@ TEST_F(KafkaProfile, EveryInstanceGetsTheKafkaBusUnlessBusUrlWasGivenExplicitly)
   auto p = plan(spec);
   hexa::launcher::use_kafka_profile(p, spec, "kafka");
   ASSERT_EQ(p.instances.size(), 2u);
-  for (const auto& i : p.instances) EXPECT_EQ(i.env.at("BUS_URL"), "kafka://kafka.invalid:9092?partitions=8") << i.instance;
+  for (const auto& i : p.instances)
+    EXPECT_EQ(i.env.at("BUS_URL"), "kafka://kafka.invalid:9092?partitions=8") << i.instance;
 
   auto own = plan(spec, {"delivery:BUS_URL=log:/elsewhere"});
   hexa::launcher::use_kafka_profile(own, spec, "kafka");

@@ -110,7 +110,8 @@ class KafkaBroker final : public ::testing::Environment {
     do controller_port_ = free_tcp_port();
     while (controller_port_ == port_);
     if (run_program({script().string(), "start"}, env()) != 0)
-      throw std::runtime_error("scripts/kafka-dev start failed for the test broker (data in " + dir_.string() + ")");
+      throw std::runtime_error("scripts/kafka-dev start failed for the test broker (data in " +
+                               dir_.string() + ")");
     bootstrap_ = "127.0.0.1:" + std::to_string(port_);
     failed_ = false;
   }
