@@ -1,13 +1,13 @@
 #include "hexa/http/server_session.hpp"
 
-#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/write.hpp>
-#include <spdlog/spdlog.h>
+
+#include "hexa/http/server_exchange.hpp"
 
 namespace hexa::http::detail {
 namespace net = boost::asio;
@@ -19,44 +19,6 @@ namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
 // Longest wait for the client to finish sending after we closed our side.
 constexpr std::chrono::milliseconds kLingerCap{2000};
-
-// One request's answer slot, shared by every copy of its Responder. Answers once; when the
-// last copy dies unanswered (a handler forgot, or threw) the client still gets a 500.
-class Exchange {
- public:
-  Exchange(std::shared_ptr<Session> session, const Request& req)
-      : session_(std::move(session)),
-        target_(req.target()),
-        version_(req.version()),
-        keep_alive_(req.keep_alive()) {}
-  ~Exchange() {
-    try {
-      fail("the request was dropped without an answer");
-    } catch (...) {  // nothing sensible left to do in a destructor
-    }
-  }
-  Exchange(const Exchange&) = delete;
-  Exchange& operator=(const Exchange&) = delete;
-
-  void answer(Response res) {
-    if (answered_.exchange(true)) return;  // a second answer is a handler bug: the first stands
-    session_->deliver(std::move(res));
-  }
-  void fail(const std::string& why) {
-    if (answered_.exchange(true)) return;
-    Request head{Verb::get, target_, version_};
-    head.keep_alive(keep_alive_);
-    spdlog::error("http: {} {}", target_, why);
-    session_->deliver(error_response(head, Status::internal_server_error, "internal error"));
-  }
-
- private:
-  std::shared_ptr<Session> session_;
-  std::string target_;
-  unsigned version_;
-  bool keep_alive_;
-  std::atomic<bool> answered_{false};
-};
 
 // Makes a handler's response fit the request it answers.
 void finalize(Response& res, unsigned version, bool keep_alive, bool head) {
