@@ -55,6 +55,14 @@ def request(port, method, path, body=None, headers=None, timeout=10.0):
         conn.close()
 
 
+def is_ready(port):
+    """True when the instance on `port` answers its readiness probe with 200."""
+    try:
+        return request(port, "GET", "/actuator/health/readiness", timeout=2).status == 200
+    except OSError:
+        return False
+
+
 class System:
     """A running `hexa up <system>`: its gateway port, its instances, control commands."""
 
@@ -82,13 +90,7 @@ class System:
         if not st:
             return False
         ports = [i["port"] for i in st["instances"]] + [st["gateway"]["port"]]
-        for port in ports:
-            try:
-                if request(port, "GET", "/actuator/health/readiness", timeout=2).status != 200:
-                    return False
-            except OSError:
-                return False
-        return True
+        return all(is_ready(port) for port in ports)
 
     def launcher_output(self):
         return (self.data_dir / "launcher.out").read_text(errors="replace")[-3000:]
@@ -112,8 +114,7 @@ class System:
 
     def start_service(self, service):
         self.hexa("start", f"{self.name}/{service}")
-        wait_for(lambda: all(request(i["port"], "GET", "/actuator/health/readiness", timeout=2).status == 200
-                             for i in self.instances(service)), what=f"{service} ready")
+        wait_for(lambda: all(is_ready(i["port"]) for i in self.instances(service)), what=f"{service} ready")
 
     def all_items(self, collection):
         res = self.http("GET", f"/{collection}?size=2000")

@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from conftest import System, request, sign, wait_for
+from conftest import System, is_ready, sign, wait_for
 
 
 def stream_contracts(system, stop, accepted, errors):
@@ -36,8 +36,7 @@ def test_kill9_any_service_loses_nothing(rng):
             pid = system.instances(service)[0]["pid"]
             os.kill(pid, signal.SIGKILL)
             # The launcher heals it: a new process, ready again.
-            wait_for(lambda: (i := system.instances(service)[0])["pid"] != pid and
-                     request(i["port"], "GET", "/actuator/health/readiness", timeout=2).status == 200,
+            wait_for(lambda: (i := system.instances(service)[0])["pid"] != pid and is_ready(i["port"]),
                      timeout=30, what=f"{service} restarted")
             wait_for(lambda: len(accepted) > before, timeout=30, what="contracts flowing again")
         stop.set()
