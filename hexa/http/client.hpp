@@ -22,7 +22,7 @@ struct Endpoint {
 
 enum class Failure {
   None,     // an answer arrived (any status)
-  Refused,  // could not connect: the request was certainly not processed
+  Refused,  // could not connect (also within connect_timeout): certainly not processed
   Timeout,  // no whole answer within the deadline: the far side may have acted
   Broken,   // connection lost after the request was sent: the far side may have acted
 };
@@ -46,8 +46,11 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // Sends `req` (Host, Content-Length and keep-alive are set here); `done` runs on the
-  // client's I/O thread exactly once and must not block.
+  // Sends `req` (Host unless set, Content-Length and keep-alive are set here); `done` runs on
+  // the client's I/O thread exactly once and must not block. `timeout` covers connect, write
+  // and read (not the name lookup of a host name; IP addresses need none). A pooled
+  // connection that fails before any byte of answer is retried once on a fresh one.
+  // Destroying the Client completes the calls in progress (Refused or Broken).
   void async_send(const Endpoint& to, Request req, std::chrono::milliseconds timeout,
                   std::function<void(Reply)> done);
   // Blocking form for worker threads. Never call it from an I/O thread.

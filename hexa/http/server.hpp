@@ -43,8 +43,9 @@ class Server {
 
   void start();                // binds, listens, starts the I/O threads; throws if it cannot bind
   std::uint16_t port() const;  // the bound port
-  // Stops accepting; requests in flight are answered (waiting up to `grace`); idle
-  // connections are closed; returns when the I/O threads have ended.
+  // Stops accepting; requests in flight are answered (waiting up to `grace`, with
+  // Connection: close); idle connections are closed; returns when the I/O threads have ended.
+  // Not from one of its own I/O threads. A responder called later does nothing.
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds{5000});
 
  private:
