@@ -49,8 +49,9 @@ Accounts::Accounts(const Config& config) {
       throw std::runtime_error("auth: client " + id + " uses client_credentials and needs a secret");
     clients_.push_back(std::move(c));
   }
-  // Same cost as the accounts' hashes, so an unknown name takes as long as a known one.
-  decoy_hash_ = hash_password("decoy", kDefaultIterations);
+  // Same cost as the users' hashes, so an unknown name takes as long as a known one.
+  const auto cost = users_.empty() ? std::nullopt : hash_iterations(users_.front().password_hash);
+  decoy_hash_ = hash_password("decoy", cost.value_or(kDefaultIterations));
 }
 
 std::optional<Principal> Accounts::user(std::string_view name, std::string_view password) const {

@@ -67,6 +67,11 @@ std::string hash_password(std::string_view password, unsigned iterations) {
 
 bool is_password_hash(std::string_view encoded) { return parse(encoded).has_value(); }
 
+std::optional<unsigned> hash_iterations(std::string_view encoded) {
+  const auto e = parse(encoded);
+  return e ? std::optional<unsigned>(e->iterations) : std::nullopt;
+}
+
 bool verify_password(std::string_view password, std::string_view encoded) {
   const auto e = parse(encoded);
   if (!e) return false;
