@@ -1,6 +1,5 @@
 #include "hexa/runtime/service.hpp"
 
-#include <csignal>
 #include <condition_variable>
 #include <filesystem>
 #include <fmt/format.h>
@@ -36,21 +35,6 @@ struct Service::Runtime {
 
 namespace {
 
-std::string config_path(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string_view(argv[i]) == "--config") return argv[i + 1];
-  if (const char* env = std::getenv("SERVICE_CONFIG")) return env;
-  throw std::runtime_error("usage: <service> --config <application.yaml>");
-}
-
-sigset_t stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
-}
-
 http::Response handle_safely(const Route& route, const http::Request& req, const PathParams& params) {
   // A request that waited past its caller's deadline is not worth doing: the caller is gone.
   if (auto deadline = rest::request_deadline(req); deadline && now_ms() > *deadline)
@@ -80,14 +64,9 @@ bool has_json_body(const http::Request& req) {
 
 }  // namespace
 
-Service::Service(std::string name, int argc, char** argv) : name_(std::move(name)) {
-  // Block the stop signals before any thread exists, so that only run() receives them.
-  sigset_t set = stop_signals();
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  const char* profile = std::getenv("PROFILE");
-  config_ = Config::load(config_path(argc, argv), Config::parse_profiles(profile ? profile : ""));
-  instance_ = config_.get("instance.id", name_ + "-1");
-  setup_logging(instance_, config_.get("logging.level", "info"));
+Service::Service(std::string name, int argc, char** argv)
+    : name_(std::move(name)), process_(argc, argv, name_ + "-1"), config_(process_.config()),
+      instance_(process_.instance()) {
   client_ = std::make_unique<http::Client>();
 }
 
@@ -263,9 +242,7 @@ int Service::run() {
   spdlog::info("{} started on {}:{} (profiles: {})", instance_, options.address, rt.server->port(),
                fmt::join(config_.profiles(), ","));
 
-  sigset_t set = stop_signals();
-  int sig = 0;
-  sigwait(&set, &sig);
+  const int sig = process_.wait_for_stop();
   spdlog::info("{} stopping (signal {})", instance_, sig);
   rt.ready = false;
   rt.server->stop(std::chrono::milliseconds(config_.get_int("server.shutdown-grace-ms", 5000)));

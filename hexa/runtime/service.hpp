@@ -25,6 +25,7 @@
 #include "hexa/events/bus.hpp"
 #include "hexa/rest/resource.hpp"
 #include "hexa/runtime/metrics.hpp"
+#include "hexa/runtime/process.hpp"
 #include "hexa/runtime/router.hpp"
 #include "hexa/runtime/view.hpp"
 
@@ -38,7 +39,7 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  const Config& config() const { return config_; }
+  const Config& config() const { return process_.config(); }
   const std::string& name() const { return name_; }
 
   template <class T>
@@ -84,8 +85,9 @@ class Service {
   void add_fault_control_route();
 
   std::string name_;
-  std::string instance_;
-  Config config_;
+  Process process_;
+  const Config& config_;
+  const std::string& instance_;
   std::list<rest::ResourceSpec> specs_;  // stable addresses for the builders
   std::map<std::string, std::vector<PolicyFn>> policies_;
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;

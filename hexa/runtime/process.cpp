@@ -1,0 +1,53 @@
+#include "hexa/runtime/process.hpp"
+
+#include <csignal>
+#include <cstdlib>
+#include <stdexcept>
+#include <string_view>
+
+#include "hexa/runtime/logging.hpp"
+
+namespace hexa {
+
+namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+std::string config_path(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) return argv[i + 1];
+    if (arg.starts_with("--config=")) return std::string(arg.substr(9));
+  }
+  if (const char* env = std::getenv("SERVICE_CONFIG")) return env;
+  throw std::runtime_error(std::string("usage: ") + (argc > 0 ? argv[0] : "service") + " --config <application.yaml>");
+}
+
+Config load(int argc, char** argv) {
+  const sigset_t set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  const char* profile = std::getenv("PROFILE");
+  return Config::load(config_path(argc, argv), Config::parse_profiles(profile ? profile : ""));
+}
+
+}  // namespace
+
+Process::Process(int argc, char** argv, const std::string& default_instance)
+    : config_(load(argc, argv)), instance_(config_.get("instance.id", default_instance)) {
+  setup_logging(instance_, config_.get("logging.level", "info"));
+}
+
+int Process::wait_for_stop() const {
+  const sigset_t set = stop_signals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  return sig;
+}
+
+}  // namespace hexa

@@ -1,0 +1,25 @@
+#pragma once
+// What every hexa executable does around its work: read the configuration it was given
+// (--config <file>, profiles from PROFILE), set up logging, and stop cleanly on SIGTERM/SIGINT.
+#include <string>
+
+#include "hexa/config/config.hpp"
+
+namespace hexa {
+
+class Process {
+ public:
+  // Blocks SIGINT/SIGTERM first (construct it before any thread starts, so that only
+  // wait_for_stop() receives them). Throws std::runtime_error when --config is missing.
+  Process(int argc, char** argv, const std::string& default_instance);
+  const Config& config() const { return config_; }
+  const std::string& instance() const { return instance_; }
+  // Blocks until SIGTERM or SIGINT; returns the signal.
+  int wait_for_stop() const;
+
+ private:
+  Config config_;
+  std::string instance_;
+};
+
+}  // namespace hexa
