@@ -9,7 +9,9 @@
 // before hexa::Unavailable (default 5000, as SQLite's busy timeout).
 //
 // The database is created when missing (utf8mb4, binary collation), if the user may; replicas
-// of a service share it. Writers run at READ COMMITTED, readers on one snapshot. Text columns
+// of a service share it. Writers run at READ COMMITTED and lock the rows they read (FOR
+// UPDATE: a read-modify-write is atomic, as under SQLite's single writer); readers see one
+// snapshot. Text columns
 // that are unique or indexed are VARCHAR(255): longer values are refused (hexa::Invalid), see
 // mariadb_sql.hpp.
 //

@@ -52,6 +52,11 @@ MariadbTransaction::~MariadbTransaction() {
   }
 }
 
+// Rows a write transaction reads stay as read until it ends (other writers wait), so a
+// read-modify-write is atomic as under SQLite's single writer; READ COMMITTED alone would let
+// two writers overwrite each other's change. A locking read sees the newest committed row.
+const char* MariadbTransaction::locking() const { return writable_ ? " FOR UPDATE" : ""; }
+
 maria::Connection& MariadbTransaction::conn() {
   if (!open_) throw std::logic_error("the transaction has already committed");
   if (failed_) throw Error(500, "a statement of this transaction failed: it can only roll back");
@@ -105,7 +110,7 @@ bool MariadbTransaction::remove(const Schema& s, std::int64_t id) {
 }
 
 std::optional<Record> MariadbTransaction::find(const Schema& s, std::int64_t id) {
-  auto found = rows(s, maria::sql().select_columns(s) + " WHERE `id` = ?", {id});
+  auto found = rows(s, maria::sql().select_columns(s) + " WHERE `id` = ?" + locking(), {id});
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
 }
@@ -114,7 +119,7 @@ std::vector<Record> MariadbTransaction::select(const Schema& s, const Query& q) 
   auto params = server_sql::where_values(s, q);
   params.emplace_back(q.limit < 0 ? INT64_MAX : q.limit);  // MariaDB has no "LIMIT ALL"
   params.emplace_back(q.offset < 0 ? std::int64_t{0} : q.offset);
-  return rows(s, maria::select_sql(s, q), params);
+  return rows(s, maria::select_sql(s, q) + locking(), params);
 }
 
 std::int64_t MariadbTransaction::count(const Schema& s, const Query& q) {

@@ -35,6 +35,7 @@ class MariadbTransaction final : public Transaction {
   static void begin_on(maria::Connection& c, Access access);
 
  private:
+  const char* locking() const;    // " FOR UPDATE" in a write transaction
   maria::Connection& conn();      // throws once committed or failed
   maria::Connection& writable();  // throws in a read transaction
   // Runs `sql` with `params`; a failure marks the transaction failed.

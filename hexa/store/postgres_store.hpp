@@ -13,6 +13,10 @@
 // given their missing columns and indexes by migrate(), under an advisory lock, so replicas
 // starting together do not race.
 //
+// Writers run at READ COMMITTED and lock the rows they read (FOR UPDATE), so a read-modify-
+// write is atomic as under SQLite's single writer; readers see one snapshot. After a failed
+// statement a transaction can only roll back.
+//
 // Called only from worker threads (or at start-up), never from I/O threads: libpq blocks.
 #include <chrono>
 #include <functional>

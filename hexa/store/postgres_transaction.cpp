@@ -40,6 +40,11 @@ PostgresTransaction::~PostgresTransaction() {
   }
 }
 
+// Rows a write transaction reads stay as read until it ends (other writers wait), so a
+// read-modify-write is atomic as under SQLite's single writer; READ COMMITTED alone would let
+// two writers overwrite each other's change. The wait re-reads the row's newest version.
+const char* PostgresTransaction::locking() const { return writable_ ? " FOR UPDATE" : ""; }
+
 pg::Connection& PostgresTransaction::conn() {
   if (!open_) throw std::logic_error("the transaction has already committed");
   return *lease_;
@@ -70,7 +75,7 @@ bool PostgresTransaction::remove(const Schema& s, std::int64_t id) {
 }
 
 std::optional<Record> PostgresTransaction::find(const Schema& s, std::int64_t id) {
-  const auto r = conn().run(pg::sql().select_columns(s) + " WHERE \"id\" = $1", {id});
+  const auto r = conn().run(pg::sql().select_columns(s) + " WHERE \"id\" = $1" + locking(), {id});
   if (r.rows() == 0) return std::nullopt;
   return read_row(r, 0, s);
 }
@@ -80,7 +85,7 @@ std::vector<Record> PostgresTransaction::select(const Schema& s, const Query& q)
   params.emplace_back(q.limit);
   if (q.limit < 0) params.back() = std::monostate{};  // LIMIT NULL: all rows
   params.emplace_back(std::max(q.offset, std::int64_t{0}));
-  const auto r = conn().run(pg::select_sql(s, q), params);
+  const auto r = conn().run(pg::select_sql(s, q) + locking(), params);
   std::vector<Record> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int row = 0; row < r.rows(); ++row) out.push_back(read_row(r, row, s));

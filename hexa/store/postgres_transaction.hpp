@@ -30,6 +30,7 @@ class PostgresTransaction final : public Transaction {
   static const char* begin_sql(Access access);
 
  private:
+  const char* locking() const;  // " FOR UPDATE" in a write transaction
   pg::Connection& conn();      // throws once committed
   pg::Connection& writable();  // throws in a read transaction
   void write_outbox(pg::Connection& c);

@@ -126,6 +126,36 @@ TEST_P(ServerStore, ADeliveryIsRecordedOnceAcrossReplicas) {
   for (const auto& [e, count] : firsts) EXPECT_EQ(count.load(), 1) << "event " << e;
 }
 
+TEST_P(ServerStore, ReadModifyWriteInAWriteTransactionLosesNoUpdate) {
+  // As SQLite's single writer gives: a row read in a write transaction stays as read until it
+  // commits (two handlers updating one view row must not overwrite each other).
+  const auto id = add(*store_, 0);
+  auto replica = hexa::open_store(url_);
+  constexpr int kThreads = 4, kEach = 25;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto& store = t % 2 ? *replica : *store_;
+      for (int i = 0; i < kEach; ++i) {
+        try {
+          auto tx = store.begin();
+          const auto rows = tx->select(contracts(), {{{"id", id}}});
+          const auto amt = std::get<std::int64_t>(rows.at(0).at("amt"));
+          tx->update(contracts(), id, {{"amt", amt + 1}});
+          tx->commit();
+        } catch (const std::exception&) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  auto tx = store_->begin(Access::Read);
+  EXPECT_EQ(std::get<std::int64_t>(tx->find(contracts(), id)->at("amt")), kThreads * kEach);
+}
+
 TEST_P(ServerStore, ConcurrentDuplicatesOfAUniqueValueLeaveOneRowAndConflicts) {
   auto replica = hexa::open_store(url_);
   std::atomic<int> conflicts{0}, other_errors{0};
