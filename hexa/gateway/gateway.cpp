@@ -2,9 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "hexa/gateway/access_rules.hpp"
+#include "hexa/gateway/authenticator.hpp"
+#include "hexa/gateway/call.hpp"
 #include "hexa/gateway/cors.hpp"
 #include "hexa/gateway/forward.hpp"
+#include "hexa/gateway/health_checker.hpp"
+#include "hexa/gateway/identity.hpp"
+#include "hexa/gateway/refusals.hpp"
 #include "hexa/gateway/routes.hpp"
+#include "hexa/gateway/token_bucket.hpp"
+#include "hexa/gateway/tracing.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/http/server.hpp"
 
@@ -12,6 +20,7 @@ namespace hexa::gateway {
 namespace {
 
 using Field = http::beast_http::field;
+using CallPtr = std::shared_ptr<Call>;
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
@@ -27,6 +36,17 @@ http::Request head_of(const http::Request& req) {
   if (const auto origin = req.find(Field::origin); origin != req.end())
     head.set(Field::origin, origin->value());
   return head;
+}
+
+// A refused connection never reached the service: any method may go elsewhere. A broken one
+// may have been processed: only a method that is safe to repeat (RFC 9110 9.2.2) goes again.
+// A timeout is not retried: the caller's time is spent.
+bool may_retry(http::Verb method, http::Failure failure) {
+  if (failure == http::Failure::Refused) return true;
+  if (failure != http::Failure::Broken) return false;
+  using V = http::Verb;
+  return method == V::get || method == V::head || method == V::options || method == V::put ||
+         method == V::delete_ || method == V::trace;
 }
 
 http::ServerOptions server_options(const Config& c) {
@@ -50,8 +70,17 @@ struct Gateway::Impl {
   explicit Impl(const Config& config)
       : routes(config),
         cors(config),
+        rules(config),
+        limiter(RateLimit::from(config)),
+        realm(config.get("security.realm", "hexa")),
+        access_log(config.get_bool("access-log.enabled", true)),
+        retries(static_cast<int>(config.get_int("upstream.retries", 1))),
         timeout(config.get_int("upstream.timeout-ms", 5000)),
         client(client_options(config)),
+        authenticator(config.get_bool("security.enabled", false)
+                          ? std::make_unique<Authenticator>(config, client)
+                          : nullptr),
+        health(routes.upstreams(), client, HealthOptions::from(config)),
         server(server_options(config),
                http::PeerDispatch{[this](http::Request&& req, const http::Peer& peer,
                                          http::Responder respond) {
@@ -59,66 +88,116 @@ struct Gateway::Impl {
                }}) {}
 
   void handle(http::Request&& req, const http::Peer& peer, http::Responder respond);
-  void forward(http::Request&& req, const http::Peer& peer, Upstream& upstream,
-               http::Responder respond);
+  void admit(const CallPtr& call, const std::optional<AuthResult>& auth);
+  void send(const CallPtr& call);
+  void on_reply(const CallPtr& call, http::Reply reply);
   http::Response answer(const http::Request& head, const std::string& service, http::Reply reply);
+  void finish(const CallPtr& call, http::Response res, bool decorate = true);
 
-  // Order matters: the server goes first (no new requests), then the client (its last
-  // callbacks still use the routes and CORS settings above it).
+  // Order matters: the server goes first (no new requests), then the health checks, then the
+  // client (its last callbacks still use everything above it).
   RouteTable routes;
   Cors cors;
+  AccessRules rules;
+  RateLimiter limiter;
+  std::string realm;
+  bool access_log;
+  int retries;
   std::chrono::milliseconds timeout;
   http::Client client;
+  std::unique_ptr<Authenticator> authenticator;  // null: security off (the default profile)
+  HealthChecker health;
   http::Server server;
 };
 
 void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Responder respond) {
-  if (Cors::is_preflight(req)) return respond(cors.preflight(req));
+  auto call = std::make_shared<Call>();
+  call->head = head_of(req);
+  call->peer = peer;
+  call->respond = std::move(respond);
+  call->record.peer = peer.address;
+  if (Cors::is_preflight(req)) return finish(call, cors.preflight(req), false);
   const auto path = path_of(req.target());
-  if (is_health(path)) {
-    auto res = http::json_response(req, http::Status::ok, R"({"status":"UP"})");
-    cors.decorate(req, res);
-    return respond(std::move(res));
+  if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
+  call->record.request_id = trace_request(req).request_id;
+  strip_identity_headers(req);  // only the gateway says who is calling
+  const bool open = !authenticator || rules.is_open(path);
+  if (authenticator && ambiguous_path(path))
+    return finish(call, http::error_response(req, http::Status::bad_request, "ambiguous path"));
+  call->request = upstream_request(std::move(req), peer, server.port());
+  if (open) return admit(call, std::nullopt);
+  authenticator->authenticate(call->request[Field::authorization],
+                              [this, call](AuthResult result) { admit(call, result); });
+}
+
+// Past authentication (when it applies): rate limit, then the caller's rights, then the route.
+void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& auth) {
+  const bool known = auth && auth->kind == AuthResult::Kind::Ok;
+  // Per caller when we know who it is, else per address: anonymous floods are limited too.
+  const auto admission = limiter.admit(known ? "sub:" + auth->identity.subject : "ip:" + call->peer.address);
+  if (!admission.allowed) return finish(call, too_many_requests(call->head, admission.retry_after));
+  if (auth && auth->kind == AuthResult::Kind::Unavailable) return finish(call, keys_unavailable(call->head, auth->why));
+  if (auth && !known) return finish(call, unauthorized(call->head, realm, *auth));
+  const auto path = path_of(call->head.target());
+  if (known) {
+    call->record.subject = auth->identity.subject;
+    if (!rules.allows(call->head.method_string(), path, auth->identity.roles))
+      return finish(call, forbidden(call->head, realm));
+    set_identity_headers(call->request, auth->identity);
   }
-  Upstream* upstream = routes.find(path);
-  if (!upstream) {
-    auto res = http::error_response(req, http::Status::not_found, "no route for " + std::string(path));
-    cors.decorate(req, res);
-    return respond(std::move(res));
-  }
-  forward(std::move(req), peer, *upstream, std::move(respond));
+  call->upstream = routes.find(path);
+  if (!call->upstream)
+    return finish(call, http::error_response(call->head, http::Status::not_found, "no route for " + std::string(path)));
+  call->retries_left = call->upstream->size() > 1 ? retries : 0;
+  send(call);
 }
 
 // Asynchronous all the way: the I/O thread only starts the call; the client's thread answers.
-void Gateway::Impl::forward(http::Request&& req, const http::Peer& peer, Upstream& upstream,
-                            http::Responder respond) {
-  auto head = head_of(req);
-  const auto& to = upstream.next();
-  client.async_send(to, upstream_request(std::move(req), peer, server.port()), timeout,
-                    [this, head = std::move(head), &service = upstream.service(),
-                     respond = std::move(respond)](http::Reply reply) {
-                      respond(answer(head, service, std::move(reply)));
-                    });
+void Gateway::Impl::send(const CallPtr& call) {
+  const auto i = call->upstream->next(call->instance);
+  call->instance = i;
+  const auto& to = call->upstream->endpoint(i);
+  call->record.upstream = call->upstream->service() + "@" + to.str();
+  // Kept for a retry while one is possible; the last attempt takes it.
+  http::Request req = call->retries_left > 0 ? call->request : std::move(call->request);
+  client.async_send(to, std::move(req), timeout, [this, call](http::Reply reply) { on_reply(call, std::move(reply)); });
+}
+
+void Gateway::Impl::on_reply(const CallPtr& call, http::Reply reply) {
+  auto& upstream = *call->upstream;
+  const auto i = *call->instance;
+  // Out of rotation until its readiness check passes again (only replicated services are checked).
+  if (reply.failure == http::Failure::Refused && upstream.size() > 1 && upstream.set_in_rotation(i, false))
+    note_rotation(upstream, i, false, reply.error);
+  if (!reply.answered() && call->retries_left > 0 && may_retry(call->head.method(), reply.failure)) {
+    --call->retries_left;
+    spdlog::info("gateway: {} {} failed on {} ({}); retrying on another instance", call->head.method_string(),
+                 call->head.target(), upstream.endpoint(i).str(), reply.error);
+    return send(call);
+  }
+  finish(call, answer(call->head, upstream.service(), std::move(reply)));
 }
 
 http::Response Gateway::Impl::answer(const http::Request& head, const std::string& service,
                                      http::Reply reply) {
-  http::Response res;
   if (reply.answered()) {
-    res = std::move(reply.response);
+    http::Response res = std::move(reply.response);
     downstream_response(res);
-  } else if (reply.failure == http::Failure::Timeout) {
-    spdlog::warn("gateway: {} {}: {}", head.method_string(), head.target(), reply.error);
-    res = http::error_response(head, http::Status::gateway_timeout,
-                               "service " + service + " did not answer within " +
-                                   std::to_string(timeout.count()) + " ms");
-  } else {
-    spdlog::warn("gateway: {} {}: {}", head.method_string(), head.target(), reply.error);
-    res = http::error_response(head, http::Status::bad_gateway,
-                               "service " + service + " is unavailable");
+    return res;
   }
-  cors.decorate(head, res);
-  return res;
+  spdlog::warn("gateway: {} {}: {}", head.method_string(), head.target(), reply.error);
+  if (reply.failure == http::Failure::Timeout)
+    return http::error_response(head, http::Status::gateway_timeout,
+                                "service " + service + " did not answer within " +
+                                    std::to_string(timeout.count()) + " ms");
+  return http::error_response(head, http::Status::bad_gateway, "service " + service + " is unavailable");
+}
+
+void Gateway::Impl::finish(const CallPtr& call, http::Response res, bool decorate) {
+  if (decorate) cors.decorate(call->head, res);
+  if (!call->record.request_id.empty()) res.set(kRequestIdHeader, call->record.request_id);
+  if (access_log) log_access(call->record, call->head, res);
+  call->respond(std::move(res));
 }
 
 Gateway::Gateway(const Config& config) : impl_(std::make_unique<Impl>(config)) {}
@@ -126,7 +205,8 @@ Gateway::~Gateway() = default;
 
 void Gateway::start() {
   impl_->server.start();
-  spdlog::info("gateway listening on port {}", impl_->server.port());
+  spdlog::info("gateway listening on port {} (security {})", impl_->server.port(),
+               impl_->authenticator ? "on" : "off");
 }
 
 std::uint16_t Gateway::port() const { return impl_->server.port(); }

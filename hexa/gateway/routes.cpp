@@ -8,21 +8,6 @@
 namespace hexa::gateway {
 namespace {
 
-bool is_index(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Config lists its children in text order ("10" before "2"); routes keep the file's order.
-std::vector<std::string> route_keys(const Config& config) {
-  auto keys = config.children("routes");
-  if (std::all_of(keys.begin(), keys.end(), is_index)) {
-    std::sort(keys.begin(), keys.end(), [](const std::string& a, const std::string& b) {
-      return std::stoul(a) < std::stoul(b);
-    });
-  }
-  return keys;
-}
-
 std::vector<http::Endpoint> instances_of(const Config& config, const std::string& service,
                                          const std::string& route) {
   const auto urls = config.find("services." + service + ".url");
@@ -52,14 +37,27 @@ bool Route::matches(std::string_view path) const {
 }
 
 Upstream::Upstream(std::string service, std::vector<http::Endpoint> instances)
-    : service_(std::move(service)), instances_(std::move(instances)) {}
+    : service_(std::move(service)), instances_(std::move(instances)), in_rotation_(instances_.size()) {
+  for (auto& in : in_rotation_) in.store(true);  // until a check says otherwise
+}
 
-const http::Endpoint& Upstream::next() {
-  return instances_[next_.fetch_add(1, std::memory_order_relaxed) % instances_.size()];
+std::size_t Upstream::next(std::optional<std::size_t> avoid) {
+  const std::size_t n = instances_.size();
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (start + k) % n;
+    if (in_rotation(i) && i != avoid) return i;
+  }
+  const std::size_t fallback = start % n;
+  return n > 1 && fallback == avoid ? (fallback + 1) % n : fallback;
+}
+
+bool Upstream::set_in_rotation(std::size_t i, bool in) {
+  return in_rotation_[i].exchange(in, std::memory_order_relaxed) != in;
 }
 
 RouteTable::RouteTable(const Config& config) {
-  for (const auto& key : route_keys(config)) {
+  for (const auto& key : indexed_children(config, "routes")) {
     const std::string base = "routes." + key;
     Route r;
     r.id = config.get(base + ".id", key);
@@ -72,6 +70,12 @@ RouteTable::RouteTable(const Config& config) {
     }
     routes_.push_back(std::move(r));
   }
+}
+
+std::vector<Upstream*> RouteTable::upstreams() const {
+  std::vector<Upstream*> out;
+  for (const auto& [service, upstream] : upstreams_) out.push_back(upstream.get());
+  return out;
 }
 
 Upstream* RouteTable::find(std::string_view path) const {

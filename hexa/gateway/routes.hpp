@@ -23,16 +23,28 @@ struct Route {
   bool matches(std::string_view path) const;
 };
 
-// The instances of one service, taken in turn.
+// The instances of one service, taken in turn among those in rotation. An instance leaves the
+// rotation when it fails its readiness check or refuses a connection, and comes back when it
+// passes the check again (HealthChecker). Thread-safe.
 class Upstream {
  public:
   Upstream(std::string service, std::vector<http::Endpoint> instances);
   const std::string& service() const { return service_; }
-  const http::Endpoint& next();  // thread-safe
+  std::size_t size() const { return instances_.size(); }
+  const http::Endpoint& endpoint(std::size_t i) const { return instances_[i]; }
+
+  // The next instance in rotation, never `avoid` when another one is there (a retry goes
+  // elsewhere). When none is in rotation, the next one anyway: a stale verdict must not turn
+  // a service that came back into a certain 502.
+  std::size_t next(std::optional<std::size_t> avoid = std::nullopt);
+  bool in_rotation(std::size_t i) const { return in_rotation_[i].load(std::memory_order_relaxed); }
+  // True when this changed the instance's state.
+  bool set_in_rotation(std::size_t i, bool in);
 
  private:
   std::string service_;
   std::vector<http::Endpoint> instances_;
+  std::vector<std::atomic<bool>> in_rotation_;
   std::atomic<std::size_t> next_{0};
 };
 
@@ -43,6 +55,7 @@ class RouteTable {
   explicit RouteTable(const Config& config);
   // The upstream of the first route matching `path` (no query string), or null.
   Upstream* find(std::string_view path) const;
+  std::vector<Upstream*> upstreams() const;
 
  private:
   std::vector<Route> routes_;
