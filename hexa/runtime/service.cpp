@@ -138,8 +138,9 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
 void Service::add_actuator_routes() {
   auto health = [this](bool need_ready) {
     return [this, need_ready](const http::Request& req, const PathParams&) {
-      const bool store_up = rt_->store->healthy();
-      const bool bus_up = rt_->bus->healthy();
+      // Liveness runs on the I/O thread: it must not wait on a store or a broker.
+      const bool store_up = need_ready && rt_->store->healthy();
+      const bool bus_up = need_ready && rt_->bus->healthy();
       const bool up = !need_ready || (rt_->ready && store_up && bus_up);
       rest::Json body{{"status", up ? "UP" : "DOWN"}};
       if (need_ready)
