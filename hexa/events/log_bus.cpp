@@ -18,12 +18,21 @@ std::string prepared_log_path(const LogBusOptions& options) {
   return log_paths::log_db(options.dir).string();
 }
 
-void create_positions_table(const LogBusOptions& options) {
-  sqlite::Database db(log_paths::positions_db(options.dir).string(), options.open);
+// The files the checkpointer looks after; creates the folders and positions.db's table first.
+std::vector<std::string> checkpointed_files(const LogBusOptions& options) {
+  std::filesystem::create_directories(log_paths::groups(options.dir));
+  const auto positions = log_paths::positions_db(options.dir).string();
+  sqlite::Database db(positions, options.open);
   db.exec(
       "CREATE TABLE IF NOT EXISTS positions (grp TEXT NOT NULL, topic TEXT NOT NULL,"
       " \"partition\" INTEGER NOT NULL, \"offset\" INTEGER NOT NULL,"
       " PRIMARY KEY (grp, topic, \"partition\")) WITHOUT ROWID");
+  return {log_paths::log_db(options.dir).string(), positions};
+}
+
+LogBusOptions served_by(const sqlite::Checkpointer& checkpointer, LogBusOptions options) {
+  options.open = checkpointer.served(options.open);  // subscriptions' connections too
+  return options;
 }
 
 UniqueFd open_notify_file(const LogBusOptions& options) {
@@ -50,12 +59,11 @@ int log_partition(const Event& e, int partitions) {
 }
 
 LogBus::LogBus(LogBusOptions options)
-    : options_(std::move(options)),
+    : checkpointer_(checkpointed_files(options), options.open),
+      options_(served_by(checkpointer_, std::move(options))),
       db_(prepared_log_path(options_), options_.open),
       partitions_(open_log()),
-      notify_(open_notify_file(options_)) {
-  create_positions_table(options_);
-}
+      notify_(open_notify_file(options_)) {}
 
 int LogBus::open_log() {
   if (options_.partitions && (*options_.partitions < 1 || *options_.partitions > 1024))

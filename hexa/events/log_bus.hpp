@@ -43,6 +43,9 @@
 // is written after COMMIT returned. Publish-to-handle latency is then a context switch plus a
 // few indexed reads (see bench/outbox).
 //
+// Checkpoints of log.db and positions.db run on a background thread of each LogBus (see
+// sqlite_checkpointer.hpp), so a publish or a position commit rarely waits on fsync.
+//
 // Not done: retention. The log grows until deleted; fine for development and tests.
 #include <chrono>
 #include <cstdint>
@@ -53,6 +56,7 @@
 
 #include "hexa/events/bus.hpp"
 #include "hexa/events/unique_fd.hpp"
+#include "hexa/store/sqlite_checkpointer.hpp"
 #include "hexa/store/sqlite_db.hpp"
 
 namespace hexa {
@@ -85,7 +89,9 @@ class LogBus final : public EventBus {
   void append(const std::vector<Event>& events);
   void notify_consumers();
 
-  const LogBusOptions options_;
+  // First: it outlives the connections that ask it for checkpoints.
+  sqlite::Checkpointer checkpointer_;  // log.db and positions.db, off the publish path
+  const LogBusOptions options_;  // with the checkpointer's connection options
   std::mutex mutex_;  // one publisher at a time on db_
   sqlite::Database db_;
   const int partitions_;

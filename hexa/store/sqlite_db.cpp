@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "hexa/model/errors.hpp"
+#include "hexa/store/sqlite_checkpointer.hpp"
 
 namespace hexa::sqlite {
 
@@ -96,7 +97,7 @@ Value Statement::value(int column, Kind kind) const {
 }
 
 Database::Database(const std::string& path, OpenOptions options)
-    : busy_timeout_(options.busy_timeout) {
+    : busy_timeout_(options.busy_timeout), checkpoints_(std::move(options.checkpoints)) {
   sqlite3* raw = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (pool leases, bus mutexes).
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -120,6 +121,30 @@ Database::Database(const std::string& path, OpenOptions options)
   exec(options.full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
   // After a burst the WAL file keeps its largest size; cap what stays on disk.
   exec("PRAGMA journal_size_limit=67108864");
+  if (checkpoints_) sqlite3_wal_hook(raw, &Database::on_wal_commit, this);  // replaces SQLite's own
+}
+
+// After each commit, with the WAL's size in pages. SQLite's default hook checkpoints here, in
+// the committing thread, past 1000 pages; this one hands that to the Checkpointer.
+int Database::on_wal_commit(void* self, sqlite3* db, const char* name, int pages) {
+  constexpr int kCheckpointPages = 1000;  // SQLite's default threshold
+  // A background checkpoint cannot finish while a writer keeps appending, and the WAL only
+  // restarts after one that did: under a sustained burst it grows until this backstop, where
+  // the committing connection checkpoints itself (most frames already copied). ~40 MB.
+  constexpr int kBackstopPages = 10000;
+  if (pages >= kBackstopPages) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages) {
+    static_cast<Database*>(self)->checkpoints_->raise();
+  }
+  return SQLITE_OK;
+}
+
+bool Database::checkpoint_passive() {
+  const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_OK) return true;
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) return false;
+  fail(db_.get(), rc, "checkpoint");
 }
 
 // SQLite's default handler sleeps in steps of up to 100 ms, which alone would break the bus's

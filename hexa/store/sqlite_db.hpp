@@ -16,6 +16,8 @@
 
 namespace hexa::sqlite {
 
+class CheckpointRequests;
+
 struct CloseDb {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
@@ -28,6 +30,10 @@ struct OpenOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // FULL: fsync at every commit (survives an OS crash). NORMAL: see the store's comment.
   bool full_sync = false;
+  // Set (by Checkpointer::served): past 1000 WAL pages a commit asks that checkpointer to
+  // checkpoint rather than doing it (and its fsyncs) itself; see sqlite_checkpointer.hpp.
+  // Unset: SQLite's default, the committing connection checkpoints.
+  std::shared_ptr<CheckpointRequests> checkpoints;
 };
 
 // Throws the hexa error that matches an SQLite result code: busy, locked or I/O ->
@@ -79,17 +85,22 @@ class Database {
   std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
   bool in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+  // Copies what it can of the WAL into the database without waiting for anyone; false when
+  // another connection was checkpointing or writing (try again later).
+  bool checkpoint_passive();
   // Drops cached statements beyond a bound: SQL built from varying where-lists must not
   // grow the cache forever. Call only when no Statement of this connection is alive.
   void trim_cache(std::size_t keep = 256);
 
  private:
   static int on_busy(void* self, int attempt);
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int pages);
 
   std::unique_ptr<sqlite3, CloseDb> db_;  // declared first: statements finalize before close
   std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, FinalizeStmt>> cache_;
   std::chrono::milliseconds busy_timeout_;
   std::chrono::steady_clock::time_point busy_since_{};
+  std::shared_ptr<CheckpointRequests> checkpoints_;
 };
 
 // BEGIN IMMEDIATE on a bare connection (the store's DDL, the bus's appends); rolls back

@@ -29,7 +29,8 @@ std::set<std::string> existing_columns(sqlite::Database& db, const std::string& 
 }  // namespace
 
 SqliteStore::SqliteStore(SqliteOptions options)
-    : pool_(with_parent_dirs(options.path), options.open, options.pool_size),
+    : checkpointer_({with_parent_dirs(options.path)}, options.open),
+      pool_(options.path, checkpointer_.served(options.open), options.pool_size),
       busy_timeout_(options.open.busy_timeout) {
   create_framework_tables();
 }

@@ -7,12 +7,15 @@
 // kernel's page cache and the next opener replays the WAL. Only an OS crash or power loss can
 // lose the last commits (never corrupt the file); "sqlite:...?sync=full" fsyncs each commit.
 //
+// Checkpoints run on a background thread (sqlite_checkpointer.hpp), not inside commits.
+//
 // Writers: BEGIN IMMEDIATE takes SQLite's single write lock up front (no deadlock-prone lock
 // upgrade). Within the process writers also queue for a write slot, so they wake as soon as
 // the previous writer is done instead of polling; across processes the busy timeout applies.
 #include <chrono>
 #include <string>
 
+#include "hexa/store/sqlite_checkpointer.hpp"
 #include "hexa/store/sqlite_pool.hpp"
 #include "hexa/store/sqlite_write_slot.hpp"
 #include "hexa/store/store.hpp"
@@ -40,6 +43,8 @@ class SqliteStore final : public Store {
   sqlite::WriteSlot::Held lock_for_write() { return write_slot_.acquire(busy_timeout_); }
   void create_framework_tables();
 
+  // First: it outlives the connections that ask it for checkpoints.
+  sqlite::Checkpointer checkpointer_;  // keeps checkpoint fsyncs out of commits
   sqlite::Pool pool_;
   std::chrono::milliseconds busy_timeout_;
   sqlite::WriteSlot write_slot_;  // this process's writers queue here
