@@ -96,8 +96,21 @@ Value Statement::value(int column, Kind kind) const {
   return text(column);
 }
 
+namespace {
+
+// Process-wide library settings, applied once before SQLite initializes. Memory statistics
+// (on by default) take a global mutex on every allocation: off, a commit costs 5-10% less CPU
+// (bench/outbox). If something initialized SQLite first, SQLite refuses this; nothing breaks.
+bool configure_library_once() {
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  return configured;
+}
+
+}  // namespace
+
 Database::Database(const std::string& path, OpenOptions options)
     : busy_timeout_(options.busy_timeout), checkpoints_(std::move(options.checkpoints)) {
+  configure_library_once();
   sqlite3* raw = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (pool leases, bus mutexes).
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
