@@ -158,6 +158,15 @@ void add_environment(InstancePlan& i, const Plan& plan, const std::string& profi
   }
 }
 
+// build/bin/<system>-<service>, or the framework executable system.yaml names (hexa-auth).
+std::string program_of(const SystemSpec& spec, const ServiceSpec& service) {
+  return service.executable.empty() ? fmt::format("{}-{}", spec.name, service.name) : service.executable;
+}
+
+fs::path config_of(const ServiceSpec& service) {
+  return service.config.empty() ? fs::path(service.name) / "application.yaml" : fs::path(service.config);
+}
+
 }  // namespace
 
 std::string InstancePlan::url() const { return url_of(port); }
@@ -184,9 +193,8 @@ Plan make_plan(const SystemSpec& spec, const UpOptions& options, const fs::path&
       port = n == 1 ? planner.first(service.port, service.name) : planner.next_after(port);
       const auto instance = fmt::format("{}-{}", service.name, n);
       plan.instances.push_back(InstancePlan{
-          service.name, instance, port, bin / fmt::format("{}-{}", spec.name, service.name),
-          {"--config", (spec.dir / service.name / "application.yaml").string()}, {},
-          plan.dir / "logs" / (instance + ".log")});
+          service.name, instance, port, bin / program_of(spec, service),
+          {"--config", (spec.dir / config_of(service)).string()}, {}, plan.dir / "logs" / (instance + ".log")});
     }
   }
   if (spec.gateway) {

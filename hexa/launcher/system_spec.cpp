@@ -30,6 +30,12 @@ ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
     throw YAML::ParserException(key.Mark(), "bad service name '" + service.name + "'");
   }
   service.port = port_of(body, "service " + service.name);
+  if (const YAML::Node executable = body["executable"]) {
+    service.executable = executable.as<std::string>();
+    if (!valid_name(service.executable))  // a name in the bin folder, never a path
+      throw YAML::ParserException(executable.Mark(), "bad executable name '" + service.executable + "'");
+  }
+  if (const YAML::Node config = body["config"]) service.config = config.as<std::string>();
   return service;
 }
 

@@ -12,6 +12,11 @@ namespace hexa::launcher {
 struct ServiceSpec {
   std::string name;
   std::uint16_t port = 0;  // the default port of its first replica
+  // A framework executable instead of the system's own (`executable: hexa-auth`), and its config
+  // file relative to the system's folder (`config: auth.yaml`). Empty: build/bin/<system>-<name>
+  // with <name>/application.yaml.
+  std::string executable;
+  std::string config;
 };
 
 struct GatewaySpec {
