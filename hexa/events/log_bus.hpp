@@ -28,9 +28,11 @@
 // the old owner has committed its position and released the lock.
 //
 // One thread per subscription. Per owned partition it reads up to 256 events after the
-// committed position, calls the handler for each in order and commits the position after EACH
-// handled event (a small autocommit in positions.db). Chosen over a commit per batch: a crash
-// redelivers at most the event in hand, and a clean hand-over redelivers nothing. Positions
+// committed position, calls the handler for each in order and commits the position once after
+// the batch (or up to the event that failed). A commit per event cost a positions.db write per
+// event per group (~28k writes/s at 2,000 car rental flows/s); per batch, a crash redelivers at
+// most one batch, which idempotent handlers skip, and a clean hand-over still redelivers
+// nothing (partitions change hands only between batches). Positions
 // live in their own file so those commits never compete with publishers for the log's write
 // lock. A handler that throws pauses its partition for retry_delay, then gets the same event
 // again; other partitions go on. A new group starts at the beginning of the log.

@@ -84,18 +84,23 @@ void LogSubscription::take(int partition) {
 
 bool LogSubscription::drain(int partition, Owned& state) {
   // Read first, handle after: no read snapshot stays open while handlers run.
+  // The position is committed once per batch, not per event: a crash redelivers at most one
+  // batch, which idempotent handlers skip, and the positions file sees a write per batch.
   const auto batch = read_batch(partition, state.position);
+  const auto committed = state.position;
+  bool failed = false;
   for (const auto& [offset, event] : batch) {
-    if (stop_) return false;
+    if (stop_) break;
     if (!handle(event)) {
       state.retry_at = Clock::now() + options_.retry_delay;
-      return false;
+      failed = true;
+      break;
     }
-    save_position(partition, offset);
     state.position = offset;
     ++handled_;
   }
-  return batch.size() == batch_;
+  if (state.position != committed) save_position(partition, state.position);
+  return !failed && !stop_ && batch.size() == batch_;
 }
 
 bool LogSubscription::handle(const Event& e) {
