@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
+#include <thread>
 
 #include "hexa/model/errors.hpp"
 
@@ -32,6 +34,12 @@ AdminOptions create_options(rd_kafka_t* rk, std::chrono::milliseconds timeout) {
   return options;
 }
 
+bool has_leaders(const rd_kafka_metadata_topic& t) {
+  return t.partition_cnt > 0 && std::all_of(t.partitions, t.partitions + t.partition_cnt,
+                                            [](const auto& p) { return p.leader >= 0; });
+}
+
+// Whether the cluster lists the topic with a leader for every partition.
 bool exists(rd_kafka_t* rk, const TopicSpec& spec, std::chrono::milliseconds timeout) {
   // All topics: asking for one by name may auto-create it with the broker's defaults.
   const struct rd_kafka_metadata* answer = nullptr;
@@ -40,7 +48,7 @@ bool exists(rd_kafka_t* rk, const TopicSpec& spec, std::chrono::milliseconds tim
   if (err) throw Unavailable(std::string("kafka: cluster metadata: ") + rd_kafka_err2str(err));
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     const auto& t = metadata->topics[i];
-    if (t.topic != spec.name || t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) continue;
+    if (t.topic != spec.name || t.err != RD_KAFKA_RESP_ERR_NO_ERROR || !has_leaders(t)) continue;
     if (t.partition_cnt != spec.partitions)
       spdlog::warn("kafka: topic {} has {} partitions, not the configured {}; used as it is", spec.name,
                    t.partition_cnt, spec.partitions);
@@ -75,7 +83,18 @@ void create(rd_kafka_t* rk, const TopicSpec& spec, std::chrono::milliseconds tim
 }  // namespace
 
 void ensure_topic(rd_kafka_t* rk, const TopicSpec& topic, std::chrono::milliseconds timeout) {
-  if (!exists(rk, topic, timeout)) create(rk, topic, timeout);
+  if (exists(rk, topic, timeout)) return;
+  create(rk, topic, timeout);
+  // A new topic reaches the brokers' metadata a little after CreateTopics returns. A consumer
+  // that subscribes before then finds it "not available" and looks again only at its next
+  // metadata refresh (tens of seconds): wait until the cluster lists it. No notification
+  // exists for this, so ask every 50 ms.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!exists(rk, topic, timeout)) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Unavailable("kafka: topic " + topic.name + " created but not yet visible");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 Admin::Admin(const KafkaBusOptions& options)

@@ -198,10 +198,15 @@ TEST_F(KafkaFaults, LeadersMovingWhilePublishingAndConsumingLoseAndRepeatNothing
 }
 
 TEST_F(KafkaFaults, RetriableProduceErrorsAreRetriedWithoutDuplicates) {
-  auto bus = hexa::open_bus(cluster_.bus_url());
+  // One request in flight per connection. librdkafka's mock cluster (2.0) does not check
+  // idempotent sequence numbers: with requests pipelined, it takes a batch that follows a
+  // refused one, which a real broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER), and librdkafka
+  // then rightly counts the refused one as written ("implicitly acked"): a loss only the mock
+  // can produce. Seen with librdkafka debug=eos,msg; retries themselves are what is tested.
+  auto bus = hexa::open_bus(cluster_.bus_url("&rdkafka.max.in.flight.requests.per.connection=1"));
   bus->publish(make(1, 1));  // the producer has its id before the faults
   cluster_.refuse_produce({RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                           RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT});
+                           RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE});
   const auto events = make(30, 6);
   ASSERT_NO_THROW(bus->publish(events));
   // One more event per key, published after: a duplicate written by a retry would sit before
