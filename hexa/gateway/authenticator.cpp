@@ -74,8 +74,12 @@ void Authenticator::authenticate(std::string_view authorization, std::function<v
     return done({AuthResult::Kind::Invalid, {}, std::string(describe(auth::JwtError::Algorithm))});
   keys_.with_keys(header->kid, [this, token = std::string(token), done = std::move(done)](JwksCache::Keys keys) {
     if (!keys) return done({AuthResult::Kind::Unavailable, {}, "the signing keys cannot be fetched"});
-    auto verified = auth::verify_jwt(token, *keys, policy_, now_());
+    const auto now = now_();
+    if (auto known = verified_.find(token, keys, now, policy_.leeway))
+      return done({AuthResult::Kind::Ok, std::move(*known), {}});
+    auto verified = auth::verify_jwt(token, *keys, policy_, now);
     if (!verified.ok()) return done({AuthResult::Kind::Invalid, {}, std::string(describe(verified.error))});
+    verified_.remember(token, keys, verified.claims);
     done({AuthResult::Kind::Ok, Identity::from_claims(verified.claims), {}});
   });
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Private to hexa/gateway: who is calling, from the request's Bearer token (RFC 6750), checked
 // against the auth service's keys: RS256 only, signature, exp/nbf with a little clock skew,
-// issuer and audience. Configuration:
+// issuer and audience. A token seen before under the same key set skips the RSA check (its time
+// claims are still checked). Configuration:
 //   security.issuer, security.audience, security.clock-skew-s (30)
 //   security.jwks.url, or security.jwks.service (auth) whose services.<name>.url is used
 //   security.jwks.path (/.well-known/jwks.json), security.jwks.refresh-s (300),
@@ -15,6 +16,7 @@
 #include "hexa/config/config.hpp"
 #include "hexa/gateway/identity.hpp"
 #include "hexa/gateway/jwks_cache.hpp"
+#include "hexa/gateway/verified_tokens.hpp"
 
 namespace hexa::gateway {
 
@@ -41,6 +43,7 @@ class Authenticator {
  private:
   auth::JwtPolicy policy_;
   JwksCache keys_;
+  VerifiedTokens verified_;
   auth::WallClock now_;
 };
 

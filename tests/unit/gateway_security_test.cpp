@@ -207,13 +207,14 @@ TEST_F(SecureGateway, ForgedExpiredAndForeignTokensAre401InvalidToken) {
       {"alg none", none},
       {"unknown key", token(claims("customer", {"CUSTOMER"}), stranger_.get())},
       {"garbage", "not-a-jwt"}};
+  ASSERT_EQ(call(Verb::get, "/contracts/1", good).response.result(), Status::ok);  // verified once, remembered
   for (const auto& [what, t] : bad) {
     const Reply r = call(Verb::get, "/contracts/1", t);
     EXPECT_EQ(r.response.result(), Status::unauthorized) << what;
     EXPECT_TRUE(r.response[bhttp::field::www_authenticate].starts_with(R"(Bearer realm="test", error="invalid_token")"))
         << what << ": " << r.response[bhttp::field::www_authenticate];
   }
-  EXPECT_TRUE(service_.seen().empty());
+  EXPECT_EQ(service_.seen().size(), 1u) << "only the genuine token got through";
 }
 
 TEST_F(SecureGateway, TokenRequestsAndHealthNeedNoToken) {
