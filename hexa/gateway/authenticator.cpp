@@ -67,6 +67,9 @@ Authenticator::Authenticator(const Config& config, http::Client& client, auth::W
 void Authenticator::authenticate(std::string_view authorization, std::function<void(AuthResult)> done) {
   const auto token = bearer_token(authorization);
   if (token.empty()) return done({AuthResult::Kind::Missing, {}, {}});
+  // The common case: the caller's token, verified on an earlier request under today's keys.
+  if (auto known = verified_.find(token, keys_.current(), now_(), policy_.leeway))
+    return done({AuthResult::Kind::Ok, std::move(*known), {}});
   const auto header = auth::peek_header(token);
   // Refused before any key is looked up: a made-up token costs no fetch.
   if (!header) return done({AuthResult::Kind::Invalid, {}, std::string(describe(auth::JwtError::Malformed))});
@@ -74,10 +77,7 @@ void Authenticator::authenticate(std::string_view authorization, std::function<v
     return done({AuthResult::Kind::Invalid, {}, std::string(describe(auth::JwtError::Algorithm))});
   keys_.with_keys(header->kid, [this, token = std::string(token), done = std::move(done)](JwksCache::Keys keys) {
     if (!keys) return done({AuthResult::Kind::Unavailable, {}, "the signing keys cannot be fetched"});
-    const auto now = now_();
-    if (auto known = verified_.find(token, keys, now, policy_.leeway))
-      return done({AuthResult::Kind::Ok, std::move(*known), {}});
-    auto verified = auth::verify_jwt(token, *keys, policy_, now);
+    auto verified = auth::verify_jwt(token, *keys, policy_, now_());
     if (!verified.ok()) return done({AuthResult::Kind::Invalid, {}, std::string(describe(verified.error))});
     verified_.remember(token, keys, verified.claims);
     done({AuthResult::Kind::Ok, Identity::from_claims(verified.claims), {}});

@@ -18,8 +18,7 @@ void JwksCache::with_keys(const std::string& kid, std::function<void(Keys)> then
     const auto since_attempt = last_attempt_ ? now - *last_attempt_ : resilience::TimePoint::duration::max();
     const milliseconds retry_after = keys_ ? milliseconds(options_.refetch_unknown_after) : options_.retry_failed_after;
     if (keys_ && keys_->find(kid)) {
-      // A known key: answer now, and refresh behind the caller's back when the set is old.
-      start = !fetching_ && now - fetched_at_ >= options_.refresh_after && since_attempt >= options_.retry_failed_after;
+      start = refresh_due(now);  // a known key: answer now, refresh behind the caller's back
     } else if (fetching_ || since_attempt >= retry_after) {
       answer_now = false;  // the fetch in flight, or the one started here, answers
       waiting_.push_back(std::move(then));
@@ -33,6 +32,28 @@ void JwksCache::with_keys(const std::string& kid, std::function<void(Keys)> then
   }
   if (start) fetch();
   if (answer_now) then(std::move(keys));
+}
+
+bool JwksCache::refresh_due(resilience::TimePoint now) const {
+  const bool retry_allowed = !last_attempt_ || now - *last_attempt_ >= options_.retry_failed_after;
+  return keys_ && !fetching_ && now - fetched_at_ >= options_.refresh_after && retry_allowed;
+}
+
+JwksCache::Keys JwksCache::current() {
+  const auto now = clock_();
+  Keys keys;
+  bool start = false;
+  {
+    std::lock_guard lock(mutex_);
+    start = refresh_due(now);
+    if (start) {
+      fetching_ = true;
+      last_attempt_ = now;
+    }
+    keys = keys_;
+  }
+  if (start) fetch();
+  return keys;
 }
 
 void JwksCache::fetch() {

@@ -37,10 +37,13 @@ class JwksCache {
   // Calls `then` with the keys: at once when they hold `kid` (or no fetch is allowed now), else
   // when a fetch ends, on the client's thread.
   void with_keys(const std::string& kid, std::function<void(Keys)> then);
+  // The keys held now (null: none yet), starting a background refresh when they are old.
+  Keys current();
 
  private:
   void fetch();
   void fetched(http::Reply reply);
+  bool refresh_due(resilience::TimePoint now) const;  // with mutex_ held
 
   http::Client& client_;
   JwksOptions options_;

@@ -14,7 +14,7 @@ double number_or(const nlohmann::json& claims, const char* name, double fallback
 
 }  // namespace
 
-std::optional<Identity> VerifiedTokens::find(const std::string& token, const Keys& keys,
+std::optional<Identity> VerifiedTokens::find(std::string_view token, const Keys& keys,
                                              std::chrono::system_clock::time_point now,
                                              std::chrono::seconds leeway) const {
   const double at = seconds_of(now);

@@ -23,7 +23,7 @@ class VerifiedTokens {
 
   // The caller's identity when `token` was verified with `keys` (the same set, not an equal
   // one) and is still within its exp and nbf (with `leeway`) at `now`.
-  std::optional<Identity> find(const std::string& token, const Keys& keys, std::chrono::system_clock::time_point now,
+  std::optional<Identity> find(std::string_view token, const Keys& keys, std::chrono::system_clock::time_point now,
                                std::chrono::seconds leeway) const;
   // `claims` are the verified token's.
   void remember(const std::string& token, const Keys& keys, const nlohmann::json& claims);
@@ -37,9 +37,14 @@ class VerifiedTokens {
     double nbf = 0;
   };
 
+  struct Hash {  // looks tokens up without copying them
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;
 };
 
 }  // namespace hexa::gateway

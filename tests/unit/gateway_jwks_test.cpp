@@ -187,6 +187,25 @@ TEST_F(Jwks, AnOldSetIsRefreshedBehindTheCallersBack) {
   EXPECT_EQ(server_.fetches(), 2);
 }
 
+TEST_F(Jwks, TheCurrentSetIsWhatWeHoldAndAlsoRefreshedWhenOld) {
+  EXPECT_EQ(cache_.current(), nullptr) << "nothing fetched yet, and current() alone does not fetch";
+  server_.serve(set_of({first_.get()}));
+  keys_for(kid1());
+  const auto held = cache_.current();
+  ASSERT_NE(held, nullptr);
+  EXPECT_EQ(server_.fetches(), 1);
+  server_.serve(set_of({second_.get()}));
+  clock_.advance(301s);
+  EXPECT_EQ(cache_.current(), held) << "the old set while the refresh runs";
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (cache_.current() == held) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the refresh never landed";
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_NE(cache_.current()->find(kid2()), nullptr);
+  EXPECT_EQ(server_.fetches(), 2);
+}
+
 TEST_F(Jwks, AnUnreachableSetGivesNoKeysAndIsAskedAgainAfterASecond) {
   server_.fail();
   EXPECT_EQ(keys_for(kid1()), nullptr);
