@@ -62,6 +62,7 @@ Authenticator::Authenticator(const Config& config, http::Client& client, auth::W
     : policy_{required(config, "security.issuer"), required(config, "security.audience"),
               std::chrono::seconds(config.get_int("security.clock-skew-s", 30))},
       keys_(client, jwks_options(config)),
+      verified_(static_cast<std::size_t>(config.get_int("security.token-cache-size", 10'000))),
       now_(std::move(now)) {}
 
 void Authenticator::authenticate(std::string_view authorization, std::function<void(AuthResult)> done) {

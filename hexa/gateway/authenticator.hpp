@@ -6,7 +6,7 @@
 //   security.issuer, security.audience, security.clock-skew-s (30)
 //   security.jwks.url, or security.jwks.service (auth) whose services.<name>.url is used
 //   security.jwks.path (/.well-known/jwks.json), security.jwks.refresh-s (300),
-//   security.jwks.refetch-unknown-s (10)
+//   security.jwks.refetch-unknown-s (10), security.token-cache-size (10000 tokens; 0: off)
 #include <functional>
 #include <string>
 #include <string_view>

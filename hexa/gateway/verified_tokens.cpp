@@ -28,6 +28,7 @@ std::optional<Identity> VerifiedTokens::find(std::string_view token, const Keys&
 }
 
 void VerifiedTokens::remember(const std::string& token, const Keys& keys, const nlohmann::json& claims) {
+  if (capacity_ == 0) return;  // remembering is off: every request is verified
   Entry entry{keys, Identity::from_claims(claims), number_or(claims, "exp", 0), number_or(claims, "nbf", 0)};
   std::lock_guard lock(mutex_);
   if (entries_.size() >= capacity_) {

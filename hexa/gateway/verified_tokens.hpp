@@ -19,7 +19,7 @@ namespace hexa::gateway {
 class VerifiedTokens {
  public:
   using Keys = std::shared_ptr<const auth::KeySet>;
-  explicit VerifiedTokens(std::size_t capacity = 10'000) : capacity_(capacity) {}
+  explicit VerifiedTokens(std::size_t capacity = 10'000) : capacity_(capacity) {}  // 0: off
 
   // The caller's identity when `token` was verified with `keys` (the same set, not an equal
   // one) and is still within its exp and nbf (with `leeway`) at `now`.

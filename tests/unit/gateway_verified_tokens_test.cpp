@@ -50,6 +50,9 @@ TEST(VerifiedTokens, StaysWithinItsCapacity) {
   for (int i = 0; i < 1000; ++i) cache.remember(std::to_string(i), keys, claims(kNow, kNow + 600));
   EXPECT_LE(cache.size(), 100u);
   EXPECT_TRUE(cache.find("999", keys, kNowTime, 30s));
+  VerifiedTokens off(0);
+  off.remember("t", keys, claims(kNow, kNow + 600));
+  EXPECT_FALSE(off.find("t", keys, kNowTime, 30s)) << "capacity 0: every request is verified";
 }
 
 }  // namespace
