@@ -77,15 +77,15 @@ struct Gateway::Impl {
         retries(static_cast<int>(config.get_int("upstream.retries", 1))),
         timeout(config.get_int("upstream.timeout-ms", 5000)),
         client(client_options(config)),
-        authenticator(config.get_bool("security.enabled", false)
-                          ? std::make_unique<Authenticator>(config, client)
-                          : nullptr),
         health(routes.upstreams(), client, HealthOptions::from(config)),
         server(server_options(config),
                http::PeerDispatch{[this](http::Request&& req, const http::Peer& peer,
                                          http::Responder respond) {
                  handle(std::move(req), peer, std::move(respond));
-               }}) {}
+               }}) {
+    // Made once the client exists, held above it: the client's last callbacks may still use it.
+    if (config.get_bool("security.enabled", false)) authenticator = std::make_unique<Authenticator>(config, client);
+  }
 
   void handle(http::Request&& req, const http::Peer& peer, http::Responder respond);
   void admit(const CallPtr& call, const std::optional<AuthResult>& auth);
@@ -95,7 +95,7 @@ struct Gateway::Impl {
   void finish(const CallPtr& call, http::Response res, bool decorate = true);
 
   // Order matters: the server goes first (no new requests), then the health checks, then the
-  // client (its last callbacks still use everything above it).
+  // client, whose last callbacks (calls it aborts) still use everything above it.
   RouteTable routes;
   Cors cors;
   AccessRules rules;
@@ -104,8 +104,8 @@ struct Gateway::Impl {
   bool access_log;
   int retries;
   std::chrono::milliseconds timeout;
-  http::Client client;
   std::unique_ptr<Authenticator> authenticator;  // null: security off (the default profile)
+  http::Client client;
   HealthChecker health;
   http::Server server;
 };
