@@ -47,6 +47,6 @@ class EventBus {
 }  // namespace hexa
 
 namespace hexa {
-// Opens a bus from a URL: "log:/path/to/dir" is the embedded log (later "kafka://host:port").
+// Opens a bus from a URL: "log:/path/to/dir" (the embedded log) or "kafka://host:port?partitions=8".
 std::unique_ptr<EventBus> open_bus(const std::string& url);
 }  // namespace hexa

@@ -72,7 +72,8 @@ class Store {
   virtual bool healthy() = 0;
 };
 
-// Opens a store from a URL: "sqlite:/path/to/file.db" (later "postgresql://...", "mariadb://...").
+// Opens a store from a URL: "sqlite:/path/to/file.db", "postgresql://user:pass@host:port/db",
+// "mariadb://user:pass@host:port/db".
 std::unique_ptr<Store> open_store(const std::string& url);
 
 }  // namespace hexa
