@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <thread>
 
 #include "hexa/domain.hpp"
@@ -183,6 +184,34 @@ TEST_F(ResourceTest, UncertainOutcomeStaysHiddenUntilReconciled) {
   EXPECT_EQ(call(Verb::get, "/contracts/1").result_int(), 200);
   EXPECT_EQ(call(Verb::get, "/contracts/2").result_int(), 404);
   EXPECT_EQ(outbox_size(), 1u) << "only the completed contract raised ContractCompleted";
+}
+
+
+TEST_F(ResourceTest, MutatedBodiesGetA4xxOrACreateAndNeverStoreRefusals) {
+  serve(contracts());
+  const std::string valid = R"({"custName":"고객1","amt":100})";
+  const std::string alphabet = "{}[]\":,0123456789-+.eE truefalsnul\\\xff\xc3";
+  std::mt19937 random(20261121);  // seeded: the same cases every run
+  int created = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string body = valid;
+    const int edits = 1 + static_cast<int>(random() % 4);
+    for (int e = 0; e < edits && !body.empty(); ++e) {
+      const std::size_t at = random() % body.size();
+      switch (random() % 3) {
+        case 0: body.erase(at, 1 + random() % 3); break;
+        case 1: body.insert(at, 1, alphabet[random() % alphabet.size()]); break;
+        default: body[at] = alphabet[random() % alphabet.size()]; break;
+      }
+    }
+    const auto res = call(Verb::post, "/contracts", body);
+    const int status = static_cast<int>(res.result_int());
+    ASSERT_TRUE(status == 201 || status == 400) << status << " for " << body;
+    if (status == 201) ++created;
+  }
+  const auto page = Json::parse(call(Verb::get, "/contracts").body())["page"];
+  EXPECT_EQ(page["totalElements"], created) << "only accepted bodies were stored";
+  EXPECT_EQ(outbox_size(), 0u);
 }
 
 }  // namespace
