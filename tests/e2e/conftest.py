@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import engines
+
 BIN = Path(os.environ.get("HEXA_BIN", Path(__file__).resolve().parents[2] / "build" / "bin"))
 
 
@@ -70,9 +72,11 @@ class System:
         self.name = name
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix=f"e2e-{name}-"))
         self.log = open(self.data_dir / "launcher.out", "ab")
+        servers = engines.engines()  # E2E_PROFILE: the same tests on other engines
+        engine_args = servers.up_args() if servers else []
         self.proc = subprocess.Popen(
-            [str(BIN / "hexa"), "up", name, "--free-ports", "--data-dir", str(self.data_dir), *args],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            [str(BIN / "hexa"), "up", name, "--free-ports", "--data-dir", str(self.data_dir), *engine_args, *args],
+            stdout=self.log, stderr=subprocess.STDOUT, env=servers.launcher_env() if servers else None)
         self.state_file = self.data_dir / name / "launcher.json"
         wait_for(self._all_ready, timeout=60, what=f"{name} to be ready")
         self.gateway = self.state()["gateway"]["port"]  # fixed for the system's life
@@ -135,6 +139,14 @@ class System:
                 self.proc.wait()
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def pytest_sessionfinish(session):
+    engines.stop()  # the servers this process started, once every System is closed
+
+
+def pytest_report_header(config):
+    return f"engines: {engines.PROFILE or 'embedded defaults'}"
 
 
 @pytest.fixture
