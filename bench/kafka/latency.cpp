@@ -120,6 +120,8 @@ int latency(const std::string& url, int events, int rate) {
     if (i > 1500) throw std::runtime_error("the consumer never became ready");
     bus->publish({stamped("Warm", i)});
   }
+  // A caller running other load alongside (bench/carrental/engines) starts it on this line.
+  std::cout << "phase=measuring" << std::endl;
   std::vector<std::int64_t> acks;
   const auto interval = std::chrono::microseconds(1'000'000 / std::max(rate, 1));
   const auto start = Clock::now();

@@ -104,11 +104,11 @@ def median(values):
 class System:
     """`hexa up <system>` on free ports with a throw-away data folder."""
 
-    def __init__(self, name, args=()):
+    def __init__(self, name, args=(), env=None):
         self.name = name
         self.data = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
         self.proc = subprocess.Popen([str(BIN / "hexa"), "up", name, "--free-ports", "--data-dir", str(self.data), *args],
-                                     stdout=open(self.data / "launcher.out", "wb"), stderr=subprocess.STDOUT)
+                                     stdout=open(self.data / "launcher.out", "wb"), stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 60
         while True:
             st = self.state()
@@ -142,8 +142,61 @@ class System:
         shutil.rmtree(self.data, ignore_errors=True)
 
 
+class Server:
+    """A server started by a dev script (scripts/kafka-dev, scripts/db-dev) on a free port, data in
+    a throw-away folder, tied to this process (the script stops it should we die) and stopped
+    by `stop()` through the script, which ends it by the PID it recorded."""
+
+    def __init__(self, start, stop):
+        self.dir = Path(tempfile.mkdtemp(prefix="bench-server-"))
+        self.dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
+        self.port = free_port()
+        self.env = dict(os.environ, HEXA_DATA_DIR=str(self.dir), KAFKA_OWNER_PID=str(os.getpid()),
+                        DB_OWNER_PID=str(os.getpid()), KAFKA_PORT=str(self.port),
+                        KAFKA_CONTROLLER_PORT=str(free_port()), KAFKA_DATA_DIR=str(self.dir / "kafka"))
+        self._stop = stop
+        self._run([str(a).format(port=self.port) for a in start])
+
+    def _run(self, cmd):
+        out = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)}: {out.stdout}{out.stderr}")
+
+    def stop(self):
+        self._run(self._stop)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def kafka_broker():
+    """An Apache Kafka broker (scripts/kafka-dev); its address is 127.0.0.1:<port>."""
+    script = ROOT / "scripts" / "kafka-dev"
+    return Server([script, "start"], [script, "stop"])
+
+
+def postgres():
+    """A PostgreSQL server (scripts/db-dev), user hexa/hexa; services create their databases."""
+    script = ROOT / "scripts" / "db-dev"
+    return Server([script, "start", "postgres", "{port}"], [script, "stop", "postgres"])
+
+
 def report(title, rows):
     print(f"\n== {title}")
     for k, v in rows.items():
         print(f"  {k:<40} {v}")
     sys.stdout.flush()
+
+
+def table(title, columns, rows):
+    """One table: a row per figure, a column per configuration (rows: name -> values)."""
+    width = max(len(name) for name in rows)
+    print(f"\n== {title}")
+    print("  " + " " * width + "".join(f"  {c:>18}" for c in columns))
+    for name, values in rows.items():
+        print(f"  {name:<{width}}" + "".join(f"  {format_value(v):>18}" for v in values))
+    sys.stdout.flush()
+
+
+def format_value(v):
+    if isinstance(v, float):
+        return f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}"
+    return "-" if v is None else str(v)

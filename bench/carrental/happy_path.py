@@ -1,0 +1,43 @@
+"""The car rental happy-path measurement shared by bench/carrental/run and .../engines: wrk
+POSTs contracts through the gateway, then the time until the last reservation and MyPage row
+appear: until there are as many of each as contracts (60 s at most)."""
+import time
+from pathlib import Path
+
+import benchlib
+
+SCRIPT = Path(__file__).with_name("post_contract.lua")
+
+
+def measure(system, seconds, during_load=None):
+    """wrk figures plus catch_up_s and the final totals. `during_load`, when given, is called
+    just before wrk starts (a probe that measures alongside the load)."""
+    if during_load:
+        during_load()
+    r = benchlib.wrk(f"{system.gateway}/contracts", seconds, script=SCRIPT)
+    load_end = time.monotonic()
+    deadline = load_end + 60
+    while time.monotonic() < deadline:
+        totals = answered_totals(system)
+        # Equal, not "at least": requests in flight when wrk stopped still add contracts, and the
+        # three totals are read one after the other.
+        if totals and totals["reservations"] == totals["contracts"] == totals["myPages"]:
+            break
+        time.sleep(0.05)
+    r["catch_up_s"] = time.monotonic() - load_end
+    r.update(totals or dict.fromkeys(("contracts", "reservations", "myPages")))  # None: never answered
+    return r
+
+
+def answered_totals(system):
+    """The three totals, or None while the gateway refuses (a saturated service may have left
+    its rotation for a moment: its readiness probe waited behind the load)."""
+    try:
+        return {c: system.total(c) for c in ("contracts", "reservations", "myPages")}
+    except OSError:  # urllib's HTTPError (503) and URLError are both OSErrors
+        return None
+
+
+def complete(results):
+    """Every run ended with one reservation and one MyPage row per contract."""
+    return all(r["contracts"] is not None and r["reservations"] == r["contracts"] == r["myPages"] for r in results)
