@@ -128,14 +128,6 @@ void check_rules(const Value& v, const FieldInfo& f) {
 
 namespace {
 
-Json parse_object(const std::string& body) {
-  if (body.empty()) throw Invalid("request body is missing: a JSON object is expected");
-  Json j = Json::parse(body, nullptr, false);
-  if (j.is_discarded()) throw Invalid("malformed JSON in request body");
-  if (!j.is_object()) throw Invalid("request body must be a JSON object");
-  return j;
-}
-
 bool missing(const Record& r, const FieldInfo& f) {
   auto it = r.find(f.name);
   if (it == r.end() || is_null(it->second)) return true;
@@ -145,8 +137,19 @@ bool missing(const Record& r, const FieldInfo& f) {
 
 }  // namespace
 
+Json parse_object(const std::string& body) {
+  if (body.empty()) throw Invalid("request body is missing: a JSON object is expected");
+  Json j = Json::parse(body, nullptr, false);
+  if (j.is_discarded()) throw Invalid("malformed JSON in request body");
+  if (!j.is_object()) throw Invalid("request body must be a JSON object");
+  return j;
+}
+
 Record parse_body(const std::string& body, const ModelInfo& m, BodyMode mode) {
-  const Json j = parse_object(body);
+  return parse_body(parse_object(body), m, mode);
+}
+
+Record parse_body(const Json& j, const ModelInfo& m, BodyMode mode) {
   Record r;
   for (const auto& f : m.fields) {
     if (f.name == "id") continue;

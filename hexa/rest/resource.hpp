@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "hexa/rest/ownership.hpp"
 #include "hexa/rest/resource_core.hpp"
 
 namespace hexa {
@@ -23,6 +24,7 @@ class Resource {
   explicit Resource(rest::ResourceSpec& spec) : spec_(spec) {
     spec_.model = &model_of<T>();
     spec_.blank = [] { return UnitOfWork::without_id(to_record(T{})); };
+    if constexpr (!owner_field<T>.empty()) spec_.owner = std::string(owner_field<T>);
   }
 
   Resource& on_created(Hook fn) { spec_.on_created = typed(std::move(fn)); return *this; }

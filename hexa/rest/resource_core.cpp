@@ -1,11 +1,12 @@
 #include "hexa/rest/resource_core.hpp"
 
 #include <charconv>
+#include <stdexcept>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "hexa/model/errors.hpp"
-#include "hexa/rest/json_mapping.hpp"
+#include "hexa/rest/ownership.hpp"
 #include "hexa/runtime/logging.hpp"
 
 namespace hexa::rest {
@@ -85,6 +86,8 @@ std::optional<std::int64_t> request_deadline(const http::Request& req) {
 ResourceCore::ResourceCore(ResourceSpec spec, Transactor& transactor)
     : spec_(std::move(spec)), tx_(transactor), schema_(spec_.model->schema),
       base_path_("/" + spec_.model->collection) {
+  if (spec_.owner && !spec_.model->field(*spec_.owner))
+    throw std::logic_error(fmt::format("{}: owner field '{}' is not one of its fields", spec_.model->name, *spec_.owner));
   if (spec_.guard) {
     schema_.columns.push_back({kPending, Kind::Boolean, false, true});
     schema_.columns.push_back({kPendingUntil, Kind::Integer, false, false});
@@ -124,11 +127,40 @@ http::Response ResourceCore::item_response(const http::Request& req, http::Statu
   return res;
 }
 
+ResourceCore::Owner ResourceCore::owner_of_call(const http::Request& req) const {
+  if (!spec_.owner) return std::nullopt;
+  const auto it = req.find(kOwnerHeader);
+  if (it == req.end()) return std::nullopt;
+  return std::string(it->value());
+}
+
+// A caller limited to its own rows gives its own name as owner, or none (then it is filled in
+// for a whole row); a read-only owner field is set here too, since bodies cannot set it.
+Record ResourceCore::read_body(const http::Request& req, BodyMode mode, const Owner& owner) const {
+  Json object = parse_object(req.body());
+  if (owner && mode != BodyMode::Merge && !object.contains(*spec_.owner)) object[*spec_.owner] = *owner;
+  Record fields = parse_body(object, *spec_.model, mode);
+  if (!owner) return fields;
+  const auto given = fields.find(*spec_.owner);
+  if (given != fields.end() && given->second != Value(*owner))
+    throw Error(403, fmt::format("field '{}' can only be your own name, {}", *spec_.owner, *owner));
+  if (mode != BodyMode::Merge) fields[*spec_.owner] = *owner;
+  return fields;
+}
+
+// Absent, pending (a guarded creation not yet confirmed) and someone else's: the same 404.
+Record ResourceCore::visible(Transaction& t, std::int64_t id, const Owner& owner) const {
+  auto row = t.find(schema_, id);
+  const bool hidden = row && ((spec_.guard && !is_null((*row)[kPending])) ||
+                              (owner && (*row)[*spec_.owner] != Value(*owner)));
+  if (!row || hidden) throw NotFound(fmt::format("{} {} not found", spec_.model->name, id));
+  return *row;
+}
+
 http::Response ResourceCore::get(const http::Request& req, std::int64_t id) {
-  auto r = tx_.read([&](UnitOfWork& uow) { return uow.transaction().find(schema_, id); });
-  if (!r || (spec_.guard && !is_null((*r)[kPending])))
-    throw NotFound(fmt::format("{} {} not found", spec_.model->name, id));
-  return item_response(req, http::Status::ok, *r);
+  const Owner owner = owner_of_call(req);
+  auto r = tx_.read([&](UnitOfWork& uow) { return visible(uow.transaction(), id, owner); });
+  return item_response(req, http::Status::ok, r);
 }
 
 http::Response ResourceCore::list(const http::Request& req, Query query, const std::string& self_path) {
@@ -140,6 +172,7 @@ http::Response ResourceCore::list(const http::Request& req, Query query, const s
     if (s.field != "id" && !spec_.model->field(s.field))
       throw Invalid(fmt::format("cannot sort by unknown field '{}'", s.field));
   if (spec_.guard) query.where.push_back({kPending, std::monostate{}});
+  if (const Owner owner = owner_of_call(req)) query.where.push_back({*spec_.owner, *owner});
   query.offset = page * size;
   query.limit = size;
   auto [rows, total] = tx_.read([&](UnitOfWork& uow) {
@@ -201,14 +234,17 @@ Record ResourceCore::complete(std::int64_t id) {
 
 http::Response ResourceCore::create(const http::Request& req) {
   Record r = spec_.blank();
-  for (auto& [k, v] : parse_body(req.body(), *spec_.model, BodyMode::Create)) r[k] = std::move(v);
+  const Owner owner = owner_of_call(req);
+  for (auto& [k, v] : read_body(req, BodyMode::Create, owner)) r[k] = std::move(v);
   const auto deadline = request_deadline(req);
   if (!spec_.guard) {
     bool existed = false;
     Record row = tx_.write([&](UnitOfWork& uow) {
       auto& t = uow.transaction();
       if (spec_.idempotent_on) {
-        auto found = t.select(schema_, Query{{{*spec_.idempotent_on, r[*spec_.idempotent_on]}}, {}, 0, 1});
+        Query same{{{*spec_.idempotent_on, r[*spec_.idempotent_on]}}, {}, 0, 1};
+        if (owner) same.where.push_back({*spec_.owner, *owner});  // never answer another's row
+        auto found = t.select(schema_, same);
         if (!found.empty()) { existed = true; return found.front(); }
       }
       r["id"] = t.insert(schema_, UnitOfWork::without_id(r));
@@ -290,40 +326,41 @@ void ResourceCore::apply_patch(Record& current, const Record& patch, UnitOfWork&
 }
 
 http::Response ResourceCore::patch(const http::Request& req, std::int64_t id) {
-  const Record changes = parse_body(req.body(), *spec_.model, BodyMode::Merge);
+  const Owner owner = owner_of_call(req);
+  const Record changes = read_body(req, BodyMode::Merge, owner);
   CorrelationScope scope(std::to_string(id));
   Record row = tx_.write([&](UnitOfWork& uow) {
-    auto current = uow.transaction().find(schema_, id);
-    if (!current || (spec_.guard && !is_null((*current)[kPending])))
-      throw NotFound(fmt::format("{} {} not found", spec_.model->name, id));
-    apply_patch(*current, changes, uow);
-    uow.transaction().update(schema_, id, UnitOfWork::without_id(*current));
-    return *current;
+    Record current = visible(uow.transaction(), id, owner);
+    apply_patch(current, changes, uow);
+    uow.transaction().update(schema_, id, UnitOfWork::without_id(current));
+    return current;
   }, request_deadline(req));
   return item_response(req, http::Status::ok, row);
 }
 
 http::Response ResourceCore::replace(const http::Request& req, std::int64_t id) {
-  const Record body = parse_body(req.body(), *spec_.model, BodyMode::Replace);
+  const Owner owner = owner_of_call(req);
+  const Record body = read_body(req, BodyMode::Replace, owner);
   Record row = tx_.write([&](UnitOfWork& uow) {
-    auto current = uow.transaction().find(schema_, id);
-    if (!current || (spec_.guard && !is_null((*current)[kPending])))
-      throw NotFound(fmt::format("{} {} not found", spec_.model->name, id));
+    Record current = visible(uow.transaction(), id, owner);
     for (const auto& f : spec_.model->fields)
       if (f.name != "id" && !f.rules.read_only) {
         auto it = body.find(f.name);
-        (*current)[f.name] = it == body.end() ? Value{} : it->second;
+        current[f.name] = it == body.end() ? Value{} : it->second;
       }
-    if (spec_.on_updated) spec_.on_updated(*current, uow);
-    uow.transaction().update(schema_, id, UnitOfWork::without_id(*current));
-    return *current;
+    if (spec_.on_updated) spec_.on_updated(current, uow);
+    uow.transaction().update(schema_, id, UnitOfWork::without_id(current));
+    return current;
   }, request_deadline(req));
   return item_response(req, http::Status::ok, row);
 }
 
 http::Response ResourceCore::remove(const http::Request& req, std::int64_t id) {
-  bool removed = tx_.write([&](UnitOfWork& uow) { return uow.transaction().remove(schema_, id); });
-  if (!removed) throw NotFound(fmt::format("{} {} not found", spec_.model->name, id));
+  const Owner owner = owner_of_call(req);
+  tx_.write([&](UnitOfWork& uow) {
+    visible(uow.transaction(), id, owner);
+    uow.transaction().remove(schema_, id);
+  });
   http::Response res{http::Status::no_content, req.version()};
   res.keep_alive(req.keep_alive());
   return res;

@@ -12,6 +12,7 @@
 #include "hexa/domain/transactor.hpp"
 #include "hexa/http/message.hpp"
 #include "hexa/model/model.hpp"
+#include "hexa/rest/json_mapping.hpp"
 #include "hexa/runtime/router.hpp"
 
 namespace hexa::rest {
@@ -46,6 +47,7 @@ struct ResourceSpec {
   std::vector<std::string> finders;          // findByXxx fields
   std::optional<std::string> idempotent_on;  // POST with a known value answers the existing row
   std::optional<Guard> guard;
+  std::optional<std::string> owner;          // the field naming each row's owner (ownership.hpp)
 };
 
 class ResourceCore {
@@ -64,6 +66,12 @@ class ResourceCore {
   http::Response replace(const http::Request& req, std::int64_t id);
   http::Response patch(const http::Request& req, std::int64_t id);
   http::Response remove(const http::Request& req, std::int64_t id);
+
+  // The caller's name when it may see only its own rows (ownership.hpp), else nullopt.
+  using Owner = std::optional<std::string>;
+  Owner owner_of_call(const http::Request& req) const;
+  Record read_body(const http::Request& req, BodyMode mode, const Owner& owner) const;
+  Record visible(Transaction& t, std::int64_t id, const Owner& owner) const;
 
   Record insert_pending(const Record& r, std::int64_t until_ms);
   Record complete(std::int64_t id);

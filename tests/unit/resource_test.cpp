@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fmt/format.h>
 #include <random>
 #include <thread>
 
@@ -33,6 +34,15 @@ struct Contract {
 using ContractCanceled = hexa::EventOf<Contract, "ContractCanceled", "id">;
 using ContractCompleted = hexa::EventOf<Contract, "ContractCompleted", "id">;
 
+}  // namespace
+
+// Each contract is its customer's. Only callers the gateway limits (X-Auth-Owner) see a
+// difference: every test without that header is the unlimited case.
+template <>
+inline constexpr std::string_view hexa::owner_field<Contract> = "custName";
+
+namespace {
+
 using hexa::http::Request;
 using hexa::http::Response;
 using hexa::http::Verb;
@@ -55,9 +65,12 @@ class ResourceTest : public ::testing::Test {
     core_->add_routes(router_);
   }
 
-  Response call(Verb verb, const std::string& target, const std::string& body = "") {
+  Response call(Verb verb, const std::string& target, const std::string& body = "") { return call_as("", verb, target, body); }
+  // As a caller limited to its own rows (none: `owner` empty).
+  Response call_as(const std::string& owner, Verb verb, const std::string& target, const std::string& body = "") {
     Request req{verb, target, 11};
     req.set(hexa::http::beast_http::field::host, "localhost:8088");
+    if (!owner.empty()) req.set(hexa::rest::kOwnerHeader, owner);
     req.body() = body;
     auto m = router_.match(verb, target);
     if (!m.route) return Response{m.path_known ? hexa::http::Status::method_not_allowed : hexa::http::Status::not_found, 11};
@@ -212,6 +225,49 @@ TEST_F(ResourceTest, MutatedBodiesGetA4xxOrACreateAndNeverStoreRefusals) {
   const auto page = Json::parse(call(Verb::get, "/contracts").body())["page"];
   EXPECT_EQ(page["totalElements"], created) << "only accepted bodies were stored";
   EXPECT_EQ(outbox_size(), 0u);
+}
+
+TEST_F(ResourceTest, ACallerLimitedToItsOwnRowsCreatesInItsNameOnly) {
+  serve(contracts());
+  auto mine = call_as("kim", Verb::post, "/contracts", R"({"amt":5})");
+  ASSERT_EQ(mine.result_int(), 201) << mine.body();
+  EXPECT_EQ(Json::parse(mine.body())["custName"], "kim") << "filled with the caller's name";
+  EXPECT_EQ(call_as("kim", Verb::post, "/contracts", R"({"custName":"kim","amt":5})").result_int(), 201);
+  auto other = call_as("kim", Verb::post, "/contracts", R"({"custName":"lee","amt":5})");
+  EXPECT_EQ(other.result_int(), 403);
+  EXPECT_EQ(other.body(), "field 'custName' can only be your own name, kim");
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts").body())["page"]["totalElements"], 2) << "the refusal stored nothing";
+  EXPECT_EQ(call(Verb::post, "/contracts", R"({"amt":5})").result_int(), 400) << "unlimited callers name the owner";
+}
+
+TEST_F(ResourceTest, ACallerLimitedToItsOwnRowsSeesNoOtherRowsAndCannotChangeThem) {
+  serve(contracts());
+  for (const char* name : {"kim", "lee", "kim"})
+    ASSERT_EQ(call(Verb::post, "/contracts", fmt::format(R"({{"custName":"{}","amt":5}})", name)).result_int(), 201);
+  const auto listed = Json::parse(call_as("kim", Verb::get, "/contracts?sort=id,desc").body());
+  ASSERT_EQ(listed["_embedded"]["contracts"].size(), 2u);
+  EXPECT_EQ(listed["_embedded"]["contracts"][0]["id"], 3);
+  EXPECT_EQ(listed["_embedded"]["contracts"][1]["id"], 1);
+  EXPECT_EQ(listed["page"]["totalElements"], 2);
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts").body())["page"]["totalElements"], 3) << "unlimited: all";
+  const auto found = Json::parse(call_as("kim", Verb::get, "/contracts/search/findByCustName?custName=lee").body());
+  EXPECT_TRUE(found["_embedded"]["contracts"].empty());
+
+  const auto absent = call_as("kim", Verb::get, "/contracts/9");
+  const auto others = call_as("kim", Verb::get, "/contracts/2");
+  EXPECT_EQ(others.result_int(), 404);
+  EXPECT_EQ(others.body(), "Contract 2 not found") << "told apart from a missing row by nothing";
+  EXPECT_EQ(absent.body(), "Contract 9 not found");
+  EXPECT_EQ(call_as("lee", Verb::get, "/contracts/2").result_int(), 200);
+
+  const auto before = outbox_size();
+  EXPECT_EQ(call_as("kim", Verb::patch, "/contracts/2", R"({"status":"cancelled"})").result_int(), 404);
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/2").body())["status"], "contracted");
+  EXPECT_EQ(outbox_size(), before) << "another's contract is not cancelled";
+  EXPECT_EQ(call_as("kim", Verb::patch, "/contracts/1", R"({"custName":"lee"})").result_int(), 403)
+      << "nor handed to someone else";
+  EXPECT_EQ(call_as("kim", Verb::patch, "/contracts/1", R"({"status":"cancelled"})").result_int(), 200);
+  EXPECT_EQ(outbox_size(), before + 1);
 }
 
 }  // namespace
