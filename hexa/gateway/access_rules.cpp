@@ -50,10 +50,12 @@ bool AccessRule::admits(const std::vector<std::string>& held) const {
 }
 
 AccessRules::AccessRules(const Config& config)
-    : AccessRules(split_list(config.get("security.open-paths", "/oauth/**,/.well-known/**")), rules_of(config)) {}
+    : AccessRules(split_list(config.get("security.open-paths", "/oauth/**,/.well-known/**")), rules_of(config),
+                  split_list(config.get("security.owner-bypass-roles", ""))) {}
 
-AccessRules::AccessRules(std::vector<std::string> open_paths, std::vector<AccessRule> rules)
-    : open_paths_(std::move(open_paths)), rules_(std::move(rules)) {}
+AccessRules::AccessRules(std::vector<std::string> open_paths, std::vector<AccessRule> rules,
+                         std::vector<std::string> owner_bypass_roles)
+    : open_paths_(std::move(open_paths)), rules_(std::move(rules)), owner_bypass_roles_(std::move(owner_bypass_roles)) {}
 
 bool AccessRules::is_open(std::string_view path) const { return any_matches(open_paths_, path); }
 
@@ -62,6 +64,12 @@ bool AccessRules::allows(std::string_view method, std::string_view path,
   for (const auto& rule : rules_)
     if (rule.covers(method, path)) return rule.admits(roles);
   return false;
+}
+
+bool AccessRules::sees_all(const std::vector<std::string>& roles) const {
+  return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) {
+    return std::find(owner_bypass_roles_.begin(), owner_bypass_roles_.end(), r) != owner_bypass_roles_.end();
+  });
 }
 
 bool ambiguous_path(std::string_view path) {

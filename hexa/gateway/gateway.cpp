@@ -143,7 +143,7 @@ void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& 
     call->record.subject = auth->identity.subject;
     if (!rules.allows(call->head.method_string(), path, auth->identity.roles))
       return finish(call, forbidden(call->head, realm));
-    set_identity_headers(call->request, auth->identity);
+    set_identity_headers(call->request, auth->identity, rules.sees_all(auth->identity.roles));
   }
   call->upstream = routes.find(path);
   if (!call->upstream)

@@ -43,12 +43,13 @@ void strip_identity_headers(http::Request& req) {
   for (const auto& name : names) req.erase(name);
 }
 
-void set_identity_headers(http::Request& req, const Identity& identity) {
+void set_identity_headers(http::Request& req, const Identity& identity, bool sees_all) {
   std::string roles;
   for (const auto& r : identity.roles) roles += (roles.empty() ? "" : ",") + r;
   req.set(kSubjectHeader, header_safe(identity.subject));
   req.set(kRolesHeader, header_safe(roles));
   if (!identity.client_id.empty()) req.set(kClientHeader, header_safe(identity.client_id));
+  if (!sees_all) req.set(kOwnerHeader, header_safe(identity.subject));
 }
 
 }  // namespace hexa::gateway

@@ -9,12 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "hexa/http/message.hpp"
+#include "hexa/rest/ownership.hpp"
 
 namespace hexa::gateway {
 
 inline constexpr std::string_view kSubjectHeader = "X-Auth-Subject";
 inline constexpr std::string_view kRolesHeader = "X-Auth-Roles";    // comma-separated
 inline constexpr std::string_view kClientHeader = "X-Auth-Client-Id";
+// The subject again, present only when the caller may see no more than what it owns.
+inline constexpr std::string_view kOwnerHeader = rest::kOwnerHeader;
 
 struct Identity {
   std::string subject;
@@ -25,6 +28,7 @@ struct Identity {
 };
 
 void strip_identity_headers(http::Request& req);  // every X-Auth-* header
-void set_identity_headers(http::Request& req, const Identity& identity);
+// `sees_all`: false for a caller limited to what it owns (AccessRules::sees_all).
+void set_identity_headers(http::Request& req, const Identity& identity, bool sees_all);
 
 }  // namespace hexa::gateway
