@@ -38,10 +38,12 @@ http::Request head_of(const http::Request& req) {
   return head;
 }
 
-// A refused connection never reached the service: any method may go elsewhere. A broken one
-// may have been processed: only a method that is safe to repeat (RFC 9110 9.2.2) goes again.
-// A timeout is not retried: the caller's time is spent.
-bool may_retry(http::Verb method, http::Failure failure) {
+// Whether a failed request may go to another instance. Refused: the connection could not be
+// made, so the request never left the gateway: any method, POST and PATCH included. Broken:
+// the request was sent and the instance may have acted on it: only an idempotent method
+// (RFC 9110 9.2.2), for which acting twice is acting once. So a POST or PATCH that may have
+// reached an instance is never sent again. Timeout: nothing, the caller's time is spent.
+bool may_resend(http::Verb method, http::Failure failure) {
   if (failure == http::Failure::Refused) return true;
   if (failure != http::Failure::Broken) return false;
   using V = http::Verb;
@@ -76,8 +78,9 @@ struct Gateway::Impl {
         access_log(config.get_bool("access-log.enabled", true)),
         retries(static_cast<int>(config.get_int("upstream.retries", 1))),
         timeout(config.get_int("upstream.timeout-ms", 5000)),
+        health_options(HealthOptions::from(config)),
         client(client_options(config)),
-        health(routes.upstreams(), client, HealthOptions::from(config)),
+        health(routes.upstreams(), client, health_options),
         server(server_options(config),
                http::PeerDispatch{[this](http::Request&& req, const http::Peer& peer,
                                          http::Responder respond) {
@@ -89,7 +92,8 @@ struct Gateway::Impl {
 
   void handle(http::Request&& req, const http::Peer& peer, http::Responder respond);
   void admit(const CallPtr& call, const std::optional<AuthResult>& auth);
-  void send(const CallPtr& call);
+  void route(const CallPtr& call, bool rechecked = false);
+  void send(const CallPtr& call, std::size_t instance);
   void on_reply(const CallPtr& call, http::Reply reply);
   http::Response answer(const http::Request& head, const std::string& service, http::Reply reply);
   void finish(const CallPtr& call, http::Response res, bool decorate = true);
@@ -104,6 +108,7 @@ struct Gateway::Impl {
   bool access_log;
   int retries;
   std::chrono::milliseconds timeout;
+  HealthOptions health_options;
   std::unique_ptr<Authenticator> authenticator;  // null: security off (the default profile)
   http::Client client;
   HealthChecker health;
@@ -148,13 +153,23 @@ void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& 
   call->upstream = routes.find(path);
   if (!call->upstream)
     return finish(call, http::error_response(call->head, http::Status::not_found, "no route for " + std::string(path)));
+  // A retry needs another instance; without one, no copy of the request is kept for it.
   call->retries_left = call->upstream->size() > 1 ? retries : 0;
-  send(call);
+  route(call);
+}
+
+// To an instance in rotation. When none is, they are asked for their readiness once more
+// before the caller gets a 503: a service that has just come back is not refused on a stale
+// verdict, and one that is not ready gets no request it cannot serve.
+void Gateway::Impl::route(const CallPtr& call, bool rechecked) {
+  if (const auto i = call->upstream->next()) return send(call, *i);
+  if (rechecked || !health_options.checked())
+    return finish(call, service_unavailable(call->head, call->upstream->service(), "no instance is ready"));
+  recheck(client, health_options, *call->upstream, [this, call] { route(call, true); });
 }
 
 // Asynchronous all the way: the I/O thread only starts the call; the client's thread answers.
-void Gateway::Impl::send(const CallPtr& call) {
-  const auto i = call->upstream->next(call->instance);
+void Gateway::Impl::send(const CallPtr& call, std::size_t i) {
   call->instance = i;
   const auto& to = call->upstream->endpoint(i);
   call->record.upstream = call->upstream->service() + "@" + to.str();
@@ -166,14 +181,16 @@ void Gateway::Impl::send(const CallPtr& call) {
 void Gateway::Impl::on_reply(const CallPtr& call, http::Reply reply) {
   auto& upstream = *call->upstream;
   const auto i = *call->instance;
-  // Out of rotation until its readiness check passes again (only replicated services are checked).
-  if (reply.failure == http::Failure::Refused && upstream.size() > 1 && upstream.set_in_rotation(i, false))
+  // Out of rotation until its readiness check passes again (without checks, nothing would
+  // bring it back).
+  if (reply.failure == http::Failure::Refused && health_options.checked() && upstream.set_in_rotation(i, false))
     note_rotation(upstream, i, false, reply.error);
-  if (!reply.answered() && call->retries_left > 0 && may_retry(call->head.method(), reply.failure)) {
+  const bool resend = !reply.answered() && call->retries_left > 0 && may_resend(call->head.method(), reply.failure);
+  if (const auto other = resend ? upstream.next(i) : std::nullopt) {
     --call->retries_left;
-    spdlog::info("gateway: {} {} failed on {} ({}); retrying on another instance", call->head.method_string(),
-                 call->head.target(), upstream.endpoint(i).str(), reply.error);
-    return send(call);
+    spdlog::info("gateway: {} {} failed on {} ({}); retrying on {}", call->head.method_string(), call->head.target(),
+                 upstream.endpoint(i).str(), reply.error, upstream.endpoint(*other).str());
+    return send(call, *other);
   }
   finish(call, answer(call->head, upstream.service(), std::move(reply)));
 }
@@ -190,6 +207,9 @@ http::Response Gateway::Impl::answer(const http::Request& head, const std::strin
     return http::error_response(head, http::Status::gateway_timeout,
                                 "service " + service + " did not answer within " +
                                     std::to_string(timeout.count()) + " ms");
+  // Refused: the service is not there (as "no instance is ready", a 503 to try again later);
+  // Broken: it failed in the middle of the call.
+  if (reply.failure == http::Failure::Refused) return service_unavailable(head, service, "");
   return http::error_response(head, http::Status::bad_gateway, "service " + service + " is unavailable");
 }
 

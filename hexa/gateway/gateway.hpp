@@ -1,11 +1,12 @@
 #pragma once
 // The API gateway: one door for a system's services, as the seeds' Spring Cloud Gateway.
 // Routes by path prefix (first match wins) to the instances of a service (round robin over the
-// ready ones), answers CORS preflights itself, and turns an absent or slow service into a 502 or
-// 504 in Spring's error shape. With security enabled it checks Bearer JWTs and route rules
-// (401/403), rate limits per caller (429), and passes the caller on in X-Auth-* headers; every
-// request gets an X-Request-Id, a traceparent and an access log line. Configuration (see
-// systems/carrental/gateway.yaml and README "Security"):
+// ready ones), answers CORS preflights itself, and turns a service with no ready instance into a
+// 503, a call that broke into a 502 and a slow one into a 504, in Spring's error shape. With
+// security enabled it checks Bearer JWTs and route rules (401/403), rate limits per caller
+// (429), and passes the caller on in X-Auth-* headers (X-Auth-Owner for a caller limited to what
+// it owns); every request gets an X-Request-Id, a traceparent and an access log line.
+// Configuration (see systems/carrental/gateway.yaml and README "Security"):
 //   server.address, server.port, server.io-threads
 //   routes[]: id, service, paths ("/contracts/**" matches /contracts and /contracts/...)
 //   services.<service>.url: "http://127.0.0.1:8081" or a comma-separated list of replicas
@@ -14,7 +15,8 @@
 //   upstream.health.{interval-ms, timeout-ms, path}          (health_checker.hpp)
 //   security.{enabled, realm, issuer, audience, clock-skew-s, jwks.*, token-cache-size}
 //                                                             (authenticator.hpp)
-//   security.open-paths, security.rules[]: paths, methods, roles   (access_rules.hpp)
+//   security.open-paths, security.rules[]: paths, methods, roles,
+//   security.owner-bypass-roles                                (access_rules.hpp)
 //   rate-limit.rps, rate-limit.burst (RATE_LIMIT_RPS, RATE_LIMIT_BURST)   (token_bucket.hpp)
 //   access-log.enabled
 #include <chrono>

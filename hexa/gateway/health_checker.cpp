@@ -1,8 +1,28 @@
 #include "hexa/gateway/health_checker.hpp"
 
+#include <atomic>
+#include <memory>
 #include <spdlog/spdlog.h>
 
 namespace hexa::gateway {
+namespace {
+
+void probe(http::Client& client, const HealthOptions& options, Upstream& upstream, std::size_t instance,
+           std::function<void()> then) {
+  http::Request req{http::Verb::get, options.path, 11};
+  client.async_send(upstream.endpoint(instance), std::move(req), options.timeout,
+                    [&upstream, instance, then = std::move(then)](http::Reply reply) {
+                      const bool ready = reply.answered() && reply.response.result() == http::Status::ok;
+                      if (upstream.set_in_rotation(instance, ready)) {
+                        note_rotation(upstream, instance, ready,
+                                      reply.answered() ? "readiness " + std::to_string(reply.response.result_int())
+                                                       : reply.error);
+                      }
+                      if (then) then();
+                    });
+}
+
+}  // namespace
 
 HealthOptions HealthOptions::from(const Config& config) {
   HealthOptions o;
@@ -22,11 +42,19 @@ void note_rotation(const Upstream& upstream, std::size_t instance, bool in, cons
   }
 }
 
+void recheck(http::Client& client, const HealthOptions& options, Upstream& upstream, std::function<void()> then) {
+  // Answers come on the client's one I/O thread, but a counter that is atomic costs nothing.
+  auto left = std::make_shared<std::atomic<std::size_t>>(upstream.size());
+  auto last = std::make_shared<std::function<void()>>(std::move(then));
+  for (std::size_t i = 0; i < upstream.size(); ++i)
+    probe(client, options, upstream, i, [left, last] {
+      if (left->fetch_sub(1) == 1) (*last)();
+    });
+}
+
 HealthChecker::HealthChecker(std::vector<Upstream*> upstreams, http::Client& client, HealthOptions options)
-    : client_(client), options_(std::move(options)) {
-  for (auto* u : upstreams)
-    if (u->size() > 1) upstreams_.push_back(u);
-  if (!upstreams_.empty() && options_.interval.count() > 0)
+    : upstreams_(std::move(upstreams)), client_(client), options_(std::move(options)) {
+  if (!upstreams_.empty() && options_.checked())
     thread_ = std::jthread([this](std::stop_token stop) { run(std::move(stop)); });
 }
 
@@ -40,21 +68,9 @@ void HealthChecker::run(std::stop_token stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
     for (auto* upstream : upstreams_)
-      for (std::size_t i = 0; i < upstream->size(); ++i) probe(*upstream, i);
+      for (std::size_t i = 0; i < upstream->size(); ++i) probe(client_, options_, *upstream, i, {});
     wake_.wait_for(lock, stop, options_.interval, [] { return false; });
   }
-}
-
-void HealthChecker::probe(Upstream& upstream, std::size_t instance) {
-  http::Request req{http::Verb::get, options_.path, 11};
-  client_.async_send(upstream.endpoint(instance), std::move(req), options_.timeout,
-                     [&upstream, instance](http::Reply reply) {
-                       const bool ready = reply.answered() && reply.response.result() == http::Status::ok;
-                       if (!upstream.set_in_rotation(instance, ready)) return;
-                       note_rotation(upstream, instance, ready,
-                                     reply.answered() ? "readiness " + std::to_string(reply.response.result_int())
-                                                      : reply.error);
-                     });
 }
 
 }  // namespace hexa::gateway

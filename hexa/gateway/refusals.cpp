@@ -45,4 +45,11 @@ http::Response keys_unavailable(const http::Request& head, const std::string& wh
   return res;
 }
 
+http::Response service_unavailable(const http::Request& head, const std::string& service, const std::string& why) {
+  auto res = http::error_response(head, http::Status::service_unavailable,
+                                  "service " + service + " is unavailable" + (why.empty() ? "" : ": " + why));
+  res.set(Field::retry_after, "1");
+  return res;
+}
+
 }  // namespace hexa::gateway

@@ -1,6 +1,6 @@
 #pragma once
-// Private to hexa/gateway: the answers of the security filter, in Spring's error shape with
-// the headers clients act on.
+// Private to hexa/gateway: the answers the gateway gives itself (security filter, rate limit,
+// no instance to call), in Spring's error shape with the headers clients act on.
 #include <chrono>
 #include <string>
 
@@ -18,5 +18,7 @@ http::Response forbidden(const http::Request& head, const std::string& realm);
 http::Response too_many_requests(const http::Request& head, std::chrono::milliseconds retry_after);
 // 503 with Retry-After: 1 when the auth service's keys cannot be fetched.
 http::Response keys_unavailable(const http::Request& head, const std::string& why);
+// 503 with Retry-After: 1 when no instance of `service` can take the request; `why` may be empty.
+http::Response service_unavailable(const http::Request& head, const std::string& service, const std::string& why);
 
 }  // namespace hexa::gateway

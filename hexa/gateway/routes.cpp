@@ -41,15 +41,14 @@ Upstream::Upstream(std::string service, std::vector<http::Endpoint> instances)
   for (auto& in : in_rotation_) in.store(true);  // until a check says otherwise
 }
 
-std::size_t Upstream::next(std::optional<std::size_t> avoid) {
+std::optional<std::size_t> Upstream::next(std::optional<std::size_t> avoid) {
   const std::size_t n = instances_.size();
   const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (start + k) % n;
     if (in_rotation(i) && i != avoid) return i;
   }
-  const std::size_t fallback = start % n;
-  return n > 1 && fallback == avoid ? (fallback + 1) % n : fallback;
+  return std::nullopt;
 }
 
 bool Upstream::set_in_rotation(std::size_t i, bool in) {

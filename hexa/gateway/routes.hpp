@@ -25,7 +25,8 @@ struct Route {
 
 // The instances of one service, taken in turn among those in rotation. An instance leaves the
 // rotation when it fails its readiness check or refuses a connection, and comes back when it
-// passes the check again (HealthChecker). Thread-safe.
+// passes the check again (HealthChecker), whether the service has one instance or several.
+// Thread-safe.
 class Upstream {
  public:
   Upstream(std::string service, std::vector<http::Endpoint> instances);
@@ -33,10 +34,9 @@ class Upstream {
   std::size_t size() const { return instances_.size(); }
   const http::Endpoint& endpoint(std::size_t i) const { return instances_[i]; }
 
-  // The next instance in rotation, never `avoid` when another one is there (a retry goes
-  // elsewhere). When none is in rotation, the next one anyway: a stale verdict must not turn
-  // a service that came back into a certain 502.
-  std::size_t next(std::optional<std::size_t> avoid = std::nullopt);
+  // The next instance in rotation other than `avoid` (a retry goes elsewhere); none when no
+  // such instance is in rotation.
+  std::optional<std::size_t> next(std::optional<std::size_t> avoid = std::nullopt);
   bool in_rotation(std::size_t i) const { return in_rotation_[i].load(std::memory_order_relaxed); }
   // True when this changed the instance's state.
   bool set_in_rotation(std::size_t i, bool in);

@@ -1,6 +1,7 @@
-// Several instances of a service behind the gateway: requests go round the instances that are
-// ready; one that refuses connections or fails its readiness check leaves the rotation and
-// comes back when ready; retries go to another instance, only when repeating is safe.
+// Instances of a service behind the gateway: requests go round the instances that are ready;
+// one that refuses connections or fails its readiness check leaves the rotation and comes back
+// when ready, be it the only one (meanwhile: a fast 503); retries go to another instance, only
+// when the request cannot have been acted on twice.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -124,7 +125,7 @@ class Balancer : public ::testing::Test {
   }
   Reply call(Verb verb) {
     Request req{verb, "/contracts", 11};
-    if (verb == Verb::post) {
+    if (verb == Verb::post || verb == Verb::patch) {
       req.set(boost::beast::http::field::content_type, "application/json");
       req.body() = "{}";
     }
@@ -157,14 +158,15 @@ TEST(Upstream, TakesInstancesInTurnSkippingThoseOutOfRotation) {
   EXPECT_TRUE(u.set_in_rotation(1, false));
   EXPECT_FALSE(u.set_in_rotation(1, false)) << "no change, nothing to report";
   std::vector<std::size_t> picked;
-  for (int i = 0; i < 4; ++i) picked.push_back(u.next());
+  for (int i = 0; i < 4; ++i) picked.push_back(*u.next());
   EXPECT_EQ(picked, (std::vector<std::size_t>{0, 2, 2, 0}));
   EXPECT_NE(u.next(0), 0u) << "a retry avoids the instance that just failed";
   u.set_in_rotation(0, false);
+  EXPECT_EQ(u.next(2), std::nullopt) << "no other instance in rotation: no retry";
   u.set_in_rotation(2, false);
-  std::set<std::size_t> anyway;
-  for (int i = 0; i < 6; ++i) anyway.insert(u.next());
-  EXPECT_EQ(anyway.size(), 3u) << "with none in rotation, all are tried in turn";
+  EXPECT_EQ(u.next(), std::nullopt) << "none in rotation";
+  u.set_in_rotation(1, true);
+  EXPECT_EQ(u.next(), 1u);
 }
 
 TEST_F(Balancer, AnInstanceThatRefusesConnectionsIsSkippedAndEveryRequestSucceeds) {
@@ -184,6 +186,11 @@ TEST_F(Balancer, ABrokenConnectionIsRetriedForGetButNeverForPost) {
   EXPECT_EQ(call(Verb::post).response.result(), Status::bad_gateway);  // the slammer's turn again
   EXPECT_EQ(slammer.slammed(), 2);
   EXPECT_EQ(live.served(Verb::post), 0) << "a POST that may have been processed is not sent twice";
+  const int live_before = live.served(Verb::get);  // PATCH is counted with GET
+  EXPECT_EQ(instance_of(call(Verb::get)), "live");  // live's turn
+  EXPECT_EQ(call(Verb::patch).response.result(), Status::bad_gateway);
+  EXPECT_EQ(slammer.slammed(), 3);
+  EXPECT_EQ(live.served(Verb::get), live_before + 1) << "nor a PATCH";
 }
 
 TEST_F(Balancer, AnInstanceFailingItsReadinessLeavesTheRotationAndComesBack) {
@@ -200,6 +207,39 @@ TEST_F(Balancer, AnInstanceFailingItsReadinessLeavesTheRotationAndComesBack) {
   EXPECT_EQ(b.served(Verb::get), b_before);
   b.set_ready(true);
   EXPECT_TRUE(eventually([&] { return instance_of(call(Verb::get)) == "b"; })) << "b never came back";
+}
+
+TEST_F(Balancer, ASingleInstanceThatIsNotReadyGetsNoRequestsAndA503UntilItIsReadyAgain) {
+  Instance only("only");
+  only.set_ready(false);
+  start(only.url(), 60'000);  // checked at start only: what comes later is the request's own recheck
+  // Until the first check has answered, the instance is in rotation and may get a request.
+  ASSERT_TRUE(eventually([&] { return call(Verb::get).response.result() == Status::service_unavailable; }));
+  const int served_before = only.served(Verb::get) + only.served(Verb::post);
+  const auto begin = std::chrono::steady_clock::now();
+  const Reply refused = call(Verb::post);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 500ms) << "fast";
+  EXPECT_EQ(refused.response.result(), Status::service_unavailable);
+  EXPECT_EQ(refused.response[boost::beast::http::field::retry_after], "1");
+  EXPECT_EQ(Json::parse(refused.response.body())["message"], "service contract is unavailable: no instance is ready");
+  EXPECT_EQ(only.served(Verb::get) + only.served(Verb::post), served_before) << "not ready: it gets nothing";
+  only.set_ready(true);
+  EXPECT_EQ(instance_of(call(Verb::get)), "only") << "back at once, not at the next periodic check";
+  EXPECT_EQ(instance_of(call(Verb::post)), "only");
+}
+
+TEST_F(Balancer, AnInstanceThatRefusedIsBackAsSoonAsItIsReady) {
+  const std::string url = closed_url();
+  start(url, 60'000);
+  EXPECT_EQ(call(Verb::get).response.result(), Status::service_unavailable);
+  const auto port = static_cast<unsigned short>(std::stoi(url.substr(url.rfind(':') + 1)));
+  hexa::http::ServerOptions at_port;
+  at_port.port = port;
+  hexa::http::Server back(at_port, [](Request&& req, Responder respond) {
+    respond(hexa::http::json_response(req, Status::ok, Json{{"instance", "back"}}.dump()));
+  });
+  back.start();
+  EXPECT_EQ(instance_of(call(Verb::get)), "back");
 }
 
 }  // namespace
