@@ -1,6 +1,7 @@
 """Car rental with PROFILE=secure: the gateway as the one door. OAuth2 tokens from the auth
-service, roles per route (401/403), forged tokens refused, 429 under a burst, and a reservation
-instance stopped while the gateway keeps answering through the other."""
+service, roles per route (401/403), each customer limited to their own contracts and MyPage rows
+while managers see all, forged tokens refused, 429 under a burst, and a reservation instance
+stopped while the gateway keeps answering through the other."""
 import base64
 import json
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 from conftest import System, request, wait_for
 
 CUSTOMER = ("customer", "customer-pass")
+CUSTOMER2 = ("customer2", "customer2-pass")
 MANAGER = ("manager", "manager-pass")
 
 
@@ -61,8 +63,19 @@ def customer(secure):
 
 
 @pytest.fixture(scope="module")
+def customer2(secure):
+    return login(secure, CUSTOMER2)
+
+
+@pytest.fixture(scope="module")
 def manager(secure):
     return login(secure, MANAGER)
+
+
+def items(system, token, collection, query=""):
+    res = call(system, "GET", f"/{collection}?size=2000{query}", token)
+    assert res.status == 200, res.body
+    return res.json()["_embedded"][collection]
 
 
 def test_without_a_token_the_api_answers_401_and_health_stays_open(secure):
@@ -101,15 +114,48 @@ def test_the_token_endpoint_speaks_oauth2(secure):
 
 
 def test_a_customer_signs_reads_and_cancels_contracts_and_reads_my_page(secure, customer):
-    res = call(secure, "POST", "/contracts", customer, {"custName": "고객1", "modelName": "쏘나타", "amt": 100})
+    res = call(secure, "POST", "/contracts", customer, {"custName": "customer", "modelName": "쏘나타", "amt": 100})
     assert res.status == 201, res.body
     cid = res.json()["id"]
     assert call(secure, "GET", f"/contracts/{cid}", customer).status == 200
-    wait_for(lambda: any(r["contractId"] == cid for r in
-                         call(secure, "GET", "/myPages?size=2000", customer).json()["_embedded"]["myPages"]),
-             what="my page row")
+    wait_for(lambda: any(r["contractId"] == cid for r in items(secure, customer, "myPages")), what="my page row")
     cancelled = call(secure, "PATCH", f"/contracts/{cid}", customer, {"status": "cancelled"})
     assert cancelled.status == 200 and cancelled.json()["status"] == "cancelled", cancelled.body
+
+
+def test_a_customer_sees_and_cancels_only_their_own_contracts_and_my_page_rows(secure, customer, customer2, manager):
+    mine = call(secure, "POST", "/contracts", customer, {"modelName": "쏘나타", "amt": 100})
+    assert mine.status == 201, mine.body
+    assert mine.json()["custName"] == "customer", "signed in the caller's own name"
+    theirs = call(secure, "POST", "/contracts", customer2, {"custName": "customer2", "modelName": "K5", "amt": 200})
+    assert theirs.status == 201, theirs.body
+    a, b = mine.json()["id"], theirs.json()["id"]
+    forged = call(secure, "POST", "/contracts", customer, {"custName": "customer2", "modelName": "K5", "amt": 1})
+    assert forged.status == 403, forged.body
+
+    assert call(secure, "GET", f"/contracts/{b}", customer).status == 404, "another's contract does not exist for A"
+    assert call(secure, "GET", f"/contracts/{b}", customer2).status == 200
+    listed = items(secure, customer, "contracts")
+    assert a in [c["id"] for c in listed] and b not in [c["id"] for c in listed]
+    assert {c["custName"] for c in listed} == {"customer"}
+
+    cancel = call(secure, "PATCH", f"/contracts/{b}", customer, {"status": "cancelled"})
+    assert cancel.status == 404, cancel.body
+    assert call(secure, "GET", f"/contracts/{b}", customer2).json()["status"] == "contracted"
+
+    everyone = wait_for(lambda: (rows := {r["contractId"]: r for r in items(secure, manager, "myPages")})
+                        and a in rows and b in rows and rows, what="both my page rows (manager)")
+    own = items(secure, customer, "myPages")
+    assert a in [r["contractId"] for r in own] and b not in [r["contractId"] for r in own]
+    assert {r["custName"] for r in own} == {"customer"}
+    assert b in [r["contractId"] for r in items(secure, customer2, "myPages")]
+    assert call(secure, "GET", f"/myPages/{everyone[b]['id']}", customer).status == 404
+    found = call(secure, "GET", f"/myPages/search/findByContractId?contractId={b}", customer)
+    assert found.status == 200 and found.json()["_embedded"]["myPages"] == [], found.body
+
+    contracts = [c["id"] for c in items(secure, manager, "contracts")]
+    assert a in contracts and b in contracts, "a manager sees every contract"
+    assert call(secure, "GET", f"/contracts/{b}", manager).status == 200
 
 
 def test_payments_and_reservations_are_read_by_managers_only_and_never_created_from_outside(secure, customer, manager):

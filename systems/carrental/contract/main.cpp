@@ -7,6 +7,11 @@
 
 using namespace carrental;
 
+// A contract is its customer's: a caller the gateway limits to its own rows (a CUSTOMER under
+// the `secure` profile) signs, reads and cancels only contracts in its own name.
+template <>
+inline constexpr std::string_view hexa::owner_field<Contract> = "custName";
+
 int main(int argc, char** argv) {
   hexa::Service svc("contract", argc, argv);
   auto pays = svc.remote<Pay>("pay");

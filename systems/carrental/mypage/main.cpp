@@ -5,6 +5,11 @@
 
 using namespace carrental;
 
+// A row is the screen of the contract's customer: a caller the gateway limits to its own rows
+// sees only the rows in its name.
+template <>
+inline constexpr std::string_view hexa::owner_field<MyPage> = "custName";
+
 namespace {
 template <class E>
 void fill(MyPage& row, const E& e) {
