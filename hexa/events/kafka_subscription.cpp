@@ -20,6 +20,7 @@ constexpr int kSeekTimeoutMs = 5000;
 constexpr auto kJoinTimeout = 2s;  // per attempt: also bounds how long a stop may wait
 constexpr auto kRejoinMin = 500ms;
 constexpr auto kRejoinMax = 5s;
+constexpr auto kLeaveTimeout = 2s;  // a broker that does not answer: close() gives up too
 
 std::string partition_names(const rd_kafka_topic_partition_list_t& list) {
   std::string out;
@@ -53,6 +54,10 @@ Client Subscription::make_consumer(const KafkaBusOptions& bus) {
   set(conf.get(), "fetch.wait.max.ms", std::to_string(bus.fetch_wait.count()));
   set(conf.get(), "session.timeout.ms", std::to_string(bus.session_timeout.count()));
   set(conf.get(), "heartbeat.interval.ms", std::to_string(bus.heartbeat.count()));
+  // Static membership (KIP-345): an instance restarted under its id (kill -9, then healed by
+  // the launcher) takes its partitions back as soon as it joins, where a new dynamic member
+  // would wait for the dead one's session to time out, its partitions idle meanwhile.
+  if (!options_.member.empty()) set(conf.get(), "group.instance.id", options_.member);
   // Eager protocols: every member lets go of all partitions at a rebalance, which keeps the
   // hand-over rule (commit, then release) simple. The Java client's default includes "range".
   set(conf.get(), "partition.assignment.strategy", "range,roundrobin");
@@ -99,10 +104,31 @@ void Subscription::run() noexcept {
       spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member, e.what());
     }
   }
-  // Closing revokes the partitions (rebalance callback: commit, release) and leaves the group,
-  // so the other members take them over at once.
+  leave_group();
   if (const auto err = rd_kafka_consumer_close(consumer_.get()))
     spdlog::warn("kafka consumer {}/{}: close: {}", options_.group, options_.member, rd_kafka_err2str(err));
+}
+
+// A static member sends no LeaveGroup when it closes (KIP-345: it is expected back), so its
+// partitions would wait session_timeout for the other members. A clean stop unsubscribes
+// first instead: that revokes the partitions (rebalance callback: commit, release) and leaves
+// the group, so the others take them over at once. Records polled meanwhile are dropped
+// unhandled: their offsets were not committed, the next owner gets them.
+void Subscription::leave_group() {
+  if (const auto err = rd_kafka_unsubscribe(consumer_.get())) {
+    spdlog::warn("kafka consumer {}/{}: unsubscribe: {}", options_.group, options_.member, rd_kafka_err2str(err));
+    return;
+  }
+  const auto deadline = Clock::now() + kLeaveTimeout;
+  while (in_group() && Clock::now() < deadline) Message(rd_kafka_consumer_poll(consumer_.get(), 10));
+}
+
+// librdkafka forgets the member id when it leaves (and has none before it joined).
+bool Subscription::in_group() const {
+  char* id = rd_kafka_memberid(consumer_.get());
+  const bool in = id && *id;
+  if (id) rd_kafka_mem_free(consumer_.get(), id);
+  return in;
 }
 
 void Subscription::poll_once() {

@@ -1,8 +1,9 @@
 #pragma once
-// One member of a Kafka consumer group: group.id = the consuming service, client.id = the
-// instance. Kafka's group coordinator shares the topic's partitions among the live members
-// and moves them when replicas come and go (a clean stop leaves the group at once; a killed
-// member is dropped after session_timeout).
+// One member of a Kafka consumer group: group.id = the consuming service, client.id and
+// group.instance.id = the instance (a static member). Kafka's group coordinator shares the
+// topic's partitions among the live members and moves them when replicas come and go: a clean
+// stop leaves the group at once; a killed member's partitions go to the others after
+// session_timeout, or back to the same instance as soon as it is restarted.
 //
 // The thread first makes sure the topic exists and subscribes, retrying (back-off up to 5 s)
 // while the cluster does not answer: a service starts, and reports its bus down, before Kafka
@@ -53,6 +54,8 @@ class Subscription final : public hexa::Subscription {
   void run() noexcept;
   bool join();  // false: the cluster did not answer yet
   void wait_to_rejoin(std::chrono::milliseconds delay);
+  void leave_group();
+  bool in_group() const;
   void poll_once();
   void handle(rd_kafka_message_t& message);
   bool dirty() const;  // handled records whose offsets were not sent in a commit
