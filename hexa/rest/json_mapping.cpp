@@ -146,10 +146,10 @@ Json parse_object(const std::string& body) {
 }
 
 Record parse_body(const std::string& body, const ModelInfo& m, BodyMode mode) {
-  return parse_body(parse_object(body), m, mode);
+  return validate_body(parse_object(body), m, mode);
 }
 
-Record parse_body(const Json& j, const ModelInfo& m, BodyMode mode) {
+Record validate_body(const Json& j, const ModelInfo& m, BodyMode mode) {
   Record r;
   for (const auto& f : m.fields) {
     if (f.name == "id") continue;

@@ -26,7 +26,7 @@ Json to_json(const Value& v);
 Record parse_body(const std::string& body, const ModelInfo& m, BodyMode mode);
 // The same in two steps, for a caller that adds to the object before it is validated.
 Json parse_object(const std::string& body);  // throws hexa::Invalid unless a JSON object
-Record parse_body(const Json& object, const ModelInfo& m, BodyMode mode);
+Record validate_body(const Json& object, const ModelInfo& m, BodyMode mode);
 
 // Coerces one value to a field's kind and checks its rules; throws hexa::Invalid naming it.
 Value coerce(const Json& j, const FieldInfo& f);

@@ -139,7 +139,7 @@ ResourceCore::Owner ResourceCore::owner_of_call(const http::Request& req) const 
 Record ResourceCore::read_body(const http::Request& req, BodyMode mode, const Owner& owner) const {
   Json object = parse_object(req.body());
   if (owner && mode != BodyMode::Merge && !object.contains(*spec_.owner)) object[*spec_.owner] = *owner;
-  Record fields = parse_body(object, *spec_.model, mode);
+  Record fields = validate_body(object, *spec_.model, mode);
   if (!owner) return fields;
   const auto given = fields.find(*spec_.owner);
   if (given != fields.end() && given->second != Value(*owner))
