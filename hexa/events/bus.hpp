@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,15 @@ namespace hexa {
 
 // Handles one event. Throwing means "not handled": the event is delivered again later.
 using EventHandler = std::function<void(const Event&)>;
+
+// Handles consecutive events of one partition, in order, and returns how many of them, from
+// the front, are handled (throwing: none). The rest are delivered again, from the first
+// unhandled one, after the retry delay. A consumer handles a batch in one local transaction:
+// one commit per batch rather than per event is what lets views keep up under load.
+using BatchHandler = std::function<std::size_t(std::span<const Event>)>;
+
+// A batch handler that calls `handler` for each event and stops at the first that throws.
+BatchHandler one_at_a_time(EventHandler handler);
 
 struct SubscriptionOptions {
   std::string group;   // consumer group: the consuming service's name
@@ -39,8 +49,11 @@ class EventBus {
   virtual ~EventBus() = default;
   // Durable when it returns; throws hexa::Unavailable when the bus cannot take them.
   virtual void publish(const std::vector<Event>& events) = 0;
-  virtual std::unique_ptr<Subscription> subscribe(SubscriptionOptions options,
-                                                  EventHandler handler) = 0;
+  virtual std::unique_ptr<Subscription> subscribe_batches(SubscriptionOptions options,
+                                                          BatchHandler handler) = 0;
+  std::unique_ptr<Subscription> subscribe(SubscriptionOptions options, EventHandler handler) {
+    return subscribe_batches(std::move(options), one_at_a_time(std::move(handler)));
+  }
   virtual bool healthy() = 0;
 };
 

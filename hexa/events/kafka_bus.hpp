@@ -41,7 +41,7 @@ class KafkaBus final : public EventBus {
 
   void publish(const std::vector<Event>& events) override;
   // Subscriptions hold their own consumer: they may outlive the KafkaBus object.
-  std::unique_ptr<Subscription> subscribe(SubscriptionOptions options, EventHandler handler) override;
+  std::unique_ptr<Subscription> subscribe_batches(SubscriptionOptions options, BatchHandler handler) override;
   bool healthy() override;
 
  private:

@@ -123,7 +123,7 @@ void LogBus::notify_consumers() {
   [[maybe_unused]] auto n = ::pwrite(notify_.get(), &byte, 1, 0);
 }
 
-std::unique_ptr<Subscription> LogBus::subscribe(SubscriptionOptions options, EventHandler handler) {
+std::unique_ptr<Subscription> LogBus::subscribe_batches(SubscriptionOptions options, BatchHandler handler) {
   if (options.group.empty() || options.topic.empty())
     throw Invalid("a subscription needs a group and a topic");
   if (!handler) throw Invalid("a subscription needs a handler");

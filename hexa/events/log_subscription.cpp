@@ -9,7 +9,7 @@
 namespace hexa {
 
 LogSubscription::LogSubscription(const LogBusOptions& bus, int partitions,
-                                 SubscriptionOptions options, EventHandler handler)
+                                 SubscriptionOptions options, BatchHandler handler)
     : options_(std::move(options)),
       handler_(std::move(handler)),
       partitions_(partitions),
@@ -35,9 +35,7 @@ void LogSubscription::run() noexcept {
         rebalance();
         next_rebalance = Clock::now() + rebalance_every_;
       }
-      bool more = false;
-      for (auto& [partition, state] : owned_)
-        if (!stop_ && Clock::now() >= state.retry_at) more = drain(partition, state) || more;
+      const bool more = drain();
       if (!more && !stop_) wakeup_.wait(time_to_next(next_rebalance));
     } catch (const std::exception& e) {
       // The log or positions file failed (busy beyond the timeout, disk): retry later.
@@ -82,53 +80,71 @@ void LogSubscription::take(int partition) {
   }
 }
 
-bool LogSubscription::drain(int partition, Owned& state) {
+bool LogSubscription::drain() {
+  // One round reads the events after the committed positions of every owned partition that is
+  // not paused, in log order, and hands them to the handler as ONE batch: under load a round
+  // gathers what arrived meanwhile, and the handler commits it in one transaction.
   // Read first, handle after: no read snapshot stays open while handlers run.
-  // The position is committed once per batch, not per event: a crash redelivers at most one
-  // batch, which idempotent handlers skip, and the positions file sees a write per batch.
-  const auto batch = read_batch(partition, state.position);
-  const auto committed = state.position;
-  bool failed = false;
-  for (const auto& [offset, event] : batch) {
-    if (stop_) break;
-    if (!handle(event)) {
-      state.retry_at = Clock::now() + options_.retry_delay;
-      failed = true;
-      break;
-    }
-    state.position = offset;
-    ++handled_;
-  }
-  if (state.position != committed) save_position(partition, state.position);
-  return !failed && !stop_ && batch.size() == batch_;
+  // Positions are committed once per round, not per event: a crash redelivers at most one
+  // batch, which idempotent handlers skip, and the positions file sees a write per round.
+  std::vector<int> ready;
+  const auto now = Clock::now();
+  for (const auto& [partition, state] : owned_)
+    if (now >= state.retry_at) ready.push_back(partition);
+  if (ready.empty() || stop_) return false;
+  const auto batch = read_batch(ready);
+  if (batch.events.empty()) return false;
+  const auto handled = handle(batch.events);
+  std::map<int, std::int64_t> advanced;
+  for (std::size_t i = 0; i < handled; ++i) advanced[batch.places[i].first] = batch.places[i].second;
+  if (!advanced.empty()) save_positions(advanced);
+  for (const auto& [partition, offset] : advanced) owned_.at(partition).position = offset;
+  handled_ += handled;
+  // What was not handled waits: its partitions pause, the others go on in the next round.
+  for (std::size_t i = handled; i < batch.events.size(); ++i)
+    owned_.at(batch.places[i].first).retry_at = now + options_.retry_delay;
+  return handled == batch.events.size() && !stop_ && batch.full;
 }
 
-bool LogSubscription::handle(const Event& e) {
+std::size_t LogSubscription::handle(const std::vector<Event>& events) {
   try {
-    handler_(e);
-    return true;
+    return std::min(handler_(events), events.size());
   } catch (const std::exception& error) {
-    spdlog::warn("{} could not handle {} {} ({}), retrying in {} ms", options_.group, e.type, e.id,
-                 error.what(), options_.retry_delay.count());
+    spdlog::warn("{} could not handle {} {} ({}), retrying in {} ms", options_.group, events.front().type,
+                 events.front().id, error.what(), options_.retry_delay.count());
   } catch (...) {
-    spdlog::warn("{} could not handle {} {}, retrying in {} ms", options_.group, e.type, e.id,
-                 options_.retry_delay.count());
+    spdlog::warn("{} could not handle {} {}, retrying in {} ms", options_.group, events.front().type,
+                 events.front().id, options_.retry_delay.count());
   }
-  return false;
+  return 0;
 }
 
-std::vector<std::pair<std::int64_t, Event>> LogSubscription::read_batch(int partition,
-                                                                        std::int64_t after) {
-  auto st = log_.prepare(
-      "SELECT \"offset\", id, type, time_ms, key, source, payload FROM events "
-      "WHERE topic = ? AND \"partition\" = ? AND \"offset\" > ? ORDER BY \"offset\" LIMIT ?");
-  st.bind(1, options_.topic).bind(2, std::int64_t{partition}).bind(3, after)
-      .bind(4, static_cast<std::int64_t>(batch_));
-  std::vector<std::pair<std::int64_t, Event>> out;
-  while (st.step()) {
-    out.emplace_back(st.integer(0), Event{st.text(1), st.text(2), st.integer(3), st.text(4),
-                                          st.text(5), options_.topic, st.text(6)});
+LogSubscription::Batch LogSubscription::read_batch(const std::vector<int>& partitions) {
+  // Each partition's share of the batch, in its order (order across partitions means
+  // nothing); all read in one snapshot, one lock round on the log.
+  const auto share = static_cast<std::int64_t>((batch_ + partitions.size() - 1) / partitions.size());
+  Batch out;
+  log_.prepare("BEGIN").run();
+  try {
+    for (const int partition : partitions) {
+      auto st = log_.prepare(
+          "SELECT \"offset\", id, type, time_ms, key, source, payload FROM events "
+          "WHERE topic = ? AND \"partition\" = ? AND \"offset\" > ? ORDER BY \"offset\" LIMIT ?");
+      st.bind(1, options_.topic).bind(2, std::int64_t{partition}).bind(3, owned_.at(partition).position)
+          .bind(4, share);
+      std::int64_t rows = 0;
+      for (; st.step(); ++rows) {
+        out.places.emplace_back(partition, st.integer(0));
+        out.events.push_back(Event{st.text(1), st.text(2), st.integer(3), st.text(4), st.text(5),
+                                   options_.topic, st.text(6)});
+      }
+      out.full = out.full || rows == share;
+    }
+  } catch (...) {
+    log_.prepare("ROLLBACK").run();
+    throw;
   }
+  log_.prepare("COMMIT").run();
   return out;
 }
 
@@ -139,14 +155,17 @@ std::int64_t LogSubscription::load_position(int partition) {
   return st.step() ? st.integer(0) : 0;  // a new group starts at the beginning
 }
 
-void LogSubscription::save_position(int partition, std::int64_t offset) {
-  positions_
-      .prepare(
-          "INSERT INTO positions (grp, topic, \"partition\", \"offset\") VALUES (?, ?, ?, ?) "
-          "ON CONFLICT (grp, topic, \"partition\") DO UPDATE SET \"offset\" = excluded.\"offset\"")
-      .bind(1, options_.group).bind(2, options_.topic).bind(3, std::int64_t{partition})
-      .bind(4, offset)
-      .run();
+void LogSubscription::save_positions(const std::map<int, std::int64_t>& positions) {
+  sqlite::ImmediateTransaction tx(positions_);
+  for (const auto& [partition, offset] : positions)
+    positions_
+        .prepare(
+            "INSERT INTO positions (grp, topic, \"partition\", \"offset\") VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (grp, topic, \"partition\") DO UPDATE SET \"offset\" = excluded.\"offset\"")
+        .bind(1, options_.group).bind(2, options_.topic).bind(3, std::int64_t{partition})
+        .bind(4, offset)
+        .run();
+  tx.commit();
 }
 
 }  // namespace hexa

@@ -17,8 +17,8 @@ namespace hexa {
 class LogSubscription final : public Subscription {
  public:
   LogSubscription(const LogBusOptions& bus, int partitions, SubscriptionOptions options,
-                  EventHandler handler);
-  ~LogSubscription() override;  // finishes the event in hand, then releases its partitions
+                  BatchHandler handler);
+  ~LogSubscription() override;  // finishes the batch in hand, then releases its partitions
   LogSubscription(const LogSubscription&) = delete;
   LogSubscription& operator=(const LogSubscription&) = delete;
 
@@ -34,15 +34,20 @@ class LogSubscription final : public Subscription {
   void run() noexcept;
   void rebalance();
   void take(int partition);
-  bool drain(int partition, Owned& state);  // true: read a full batch, more may wait
-  std::vector<std::pair<std::int64_t, Event>> read_batch(int partition, std::int64_t after);
-  bool handle(const Event& e);  // false: the handler threw
+  struct Batch {
+    std::vector<std::pair<int, std::int64_t>> places;  // (partition, offset) of each event
+    std::vector<Event> events;
+    bool full = false;  // some partition had more than its share: read again at once
+  };
+  bool drain();  // true: read a full batch, more may wait
+  Batch read_batch(const std::vector<int>& partitions);
+  std::size_t handle(const std::vector<Event>& events);  // how many the handler handled
+  void save_positions(const std::map<int, std::int64_t>& positions);
   std::int64_t load_position(int partition);
-  void save_position(int partition, std::int64_t offset);
   std::chrono::milliseconds time_to_next(Clock::time_point next_rebalance) const;
 
   const SubscriptionOptions options_;
-  const EventHandler handler_;
+  const BatchHandler handler_;
   const int partitions_;
   const std::size_t batch_;
   const std::chrono::milliseconds rebalance_every_;

@@ -72,30 +72,12 @@ Service::Service(std::string name, int argc, char** argv)
 
 Service::~Service() = default;
 
-void Service::on_event(const std::string& type, PolicyFn fn) { policies_[type].push_back(std::move(fn)); }
+void Service::on_event(const std::string& type, PolicyFn fn) { policies_.add(type, std::move(fn)); }
 
 RemoteCaller& Service::caller(const std::string& service) {
   auto& c = callers_[service];
   if (!c) c = std::make_unique<RemoteCaller>(*client_, config_, service, metrics_);
   return *c;
-}
-
-void Service::handle(const Event& e) {
-  auto it = policies_.find(e.type);
-  if (it == policies_.end()) return;
-  CorrelationScope scope(e.key);
-  const Record payload = decode_payload(e.payload);
-  auto& tx = *rt_->transactor;
-  try {
-    tx.write([&](UnitOfWork& uow) {
-      if (!uow.transaction().first_delivery(name_, e.id)) return;
-      for (const auto& policy : it->second) policy(payload, uow);
-    });
-  } catch (const Error& rejected) {
-    // The domain refused (e.g. an illegal transition): redelivery cannot change that.
-    spdlog::warn("{} {} not applied: {}", e.type, e.id, rejected.what());
-    tx.write([&](UnitOfWork& uow) { uow.transaction().first_delivery(name_, e.id); });
-  }
 }
 
 void Service::dispatch(http::Request&& req, http::Responder respond) {
@@ -222,8 +204,9 @@ int Service::run() {
   });
   rt.server->start();
   if (!policies_.empty()) {
-    rt.subscription = rt.bus->subscribe(
-        {name_, rt.transactor->source().topic, instance_}, [this](const Event& e) { handle(e); });
+    rt.subscription = rt.bus->subscribe_batches(
+        {name_, rt.transactor->source().topic, instance_},
+        [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
     metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
                    [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
   }

@@ -25,6 +25,7 @@
 #include "hexa/events/bus.hpp"
 #include "hexa/rest/resource.hpp"
 #include "hexa/runtime/metrics.hpp"
+#include "hexa/runtime/policies.hpp"
 #include "hexa/runtime/process.hpp"
 #include "hexa/runtime/router.hpp"
 #include "hexa/runtime/view.hpp"
@@ -79,7 +80,6 @@ class Service {
   struct Runtime;
   void on_event(const std::string& type, PolicyFn fn);
   RemoteCaller& caller(const std::string& service);
-  void handle(const Event& e);
   void dispatch(http::Request&& req, http::Responder respond);
   void add_actuator_routes();
   void add_fault_control_route();
@@ -89,7 +89,7 @@ class Service {
   const Config& config_;
   const std::string& instance_;
   std::list<rest::ResourceSpec> specs_;  // stable addresses for the builders
-  std::map<std::string, std::vector<PolicyFn>> policies_;
+  Policies policies_{name_};
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
   Router router_;
   Metrics metrics_;

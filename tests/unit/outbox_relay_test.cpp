@@ -35,7 +35,7 @@ class FakeBus final : public hexa::EventBus {
     if (down_) throw hexa::Unavailable("bus down");
     for (const auto& e : events) ids_.push_back(e.id);
   }
-  std::unique_ptr<hexa::Subscription> subscribe(hexa::SubscriptionOptions, hexa::EventHandler) override {
+  std::unique_ptr<hexa::Subscription> subscribe_batches(hexa::SubscriptionOptions, hexa::BatchHandler) override {
     return nullptr;
   }
   bool healthy() override { return true; }
