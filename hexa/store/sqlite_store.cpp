@@ -31,46 +31,43 @@ std::set<std::string> existing_columns(sqlite::Database& db, const std::string& 
 SqliteStore::SqliteStore(SqliteOptions options)
     : checkpointer_({with_parent_dirs(options.path)}, options.open),
       pool_(options.path, checkpointer_.served(options.open), options.pool_size),
-      busy_timeout_(options.open.busy_timeout) {
+      busy_timeout_(options.open.busy_timeout),
+      writes_(pool_, busy_timeout_) {
   create_framework_tables();
 }
 
 void SqliteStore::create_framework_tables() {
-  auto lock = lock_for_write();
-  auto db = pool_.acquire(busy_timeout_);
+  auto write = writes_.begin();
   // AUTOINCREMENT: a seq is never reused after its row is removed, so a relay's
   // "remove through seq" can never delete an event committed later.
-  sqlite::ImmediateTransaction tx(*db);
-  db->exec(
+  write.db().exec(
       "CREATE TABLE IF NOT EXISTS _outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
       " id TEXT NOT NULL, type TEXT NOT NULL, time_ms INTEGER NOT NULL, key TEXT NOT NULL,"
       " source TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS _handled (consumer TEXT NOT NULL, event_id TEXT NOT NULL,"
       " PRIMARY KEY (consumer, event_id)) WITHOUT ROWID");
-  tx.commit();
+  write.commit();
 }
 
 void SqliteStore::migrate(const Schema& s) {
   if (s.table.empty()) throw Invalid("a schema needs a table name");
-  auto lock = lock_for_write();
-  auto db = pool_.acquire(busy_timeout_);
+  auto write = writes_.begin();
   // One transaction: processes migrating the same file at start-up see all of it or none.
-  sqlite::ImmediateTransaction tx(*db);
-  db->exec(sqlite::create_table_sql(s));
-  const auto existing = existing_columns(*db, s.table);
+  auto& db = write.db();
+  db.exec(sqlite::create_table_sql(s));
+  const auto existing = existing_columns(db, s.table);
   for (const auto& c : s.columns) {
     // A column's kind is not changed later: SQLite types are affinities and values keep
     // whatever kind they were written with.
-    if (!existing.contains(c.name)) db->exec(sqlite::add_column_sql(s, c));
-    if (auto sql = sqlite::index_sql(s, c); !sql.empty()) db->exec(sql);
+    if (!existing.contains(c.name)) db.exec(sqlite::add_column_sql(s, c));
+    if (auto sql = sqlite::index_sql(s, c); !sql.empty()) db.exec(sql);
   }
-  tx.commit();
+  write.commit();
 }
 
 std::unique_ptr<Transaction> SqliteStore::begin(Access access) {
-  sqlite::WriteSlot::Held lock;
-  if (access == Access::Write) lock = lock_for_write();
-  return std::make_unique<SqliteTransaction>(pool_.acquire(busy_timeout_), std::move(lock));
+  if (access == Access::Write) return std::make_unique<SqliteTransaction>(writes_.begin());
+  return std::make_unique<SqliteTransaction>(pool_.acquire(busy_timeout_));
 }
 
 std::vector<OutboxEntry> SqliteStore::outbox_batch(std::size_t limit) {
@@ -89,9 +86,9 @@ std::vector<OutboxEntry> SqliteStore::outbox_batch(std::size_t limit) {
 }
 
 void SqliteStore::outbox_remove_through(std::int64_t seq) {
-  auto lock = lock_for_write();
-  auto db = pool_.acquire(busy_timeout_);
-  db->prepare("DELETE FROM _outbox WHERE seq <= ?").bind(1, seq).run();
+  auto write = writes_.begin();
+  write.db().prepare("DELETE FROM _outbox WHERE seq <= ?").bind(1, seq).run();
+  write.commit();
 }
 
 bool SqliteStore::healthy() {

@@ -10,14 +10,15 @@
 // Checkpoints run on a background thread (sqlite_checkpointer.hpp), not inside commits.
 //
 // Writers: BEGIN IMMEDIATE takes SQLite's single write lock up front (no deadlock-prone lock
-// upgrade). Within the process writers also queue for a write slot, so they wake as soon as
-// the previous writer is done instead of polling; across processes the busy timeout applies.
+// upgrade). Within the process writers queue in order and share commits (group commit, see
+// sqlite_group_commit.hpp): no polling, and one commit for a whole queue of writers under
+// load. Across processes (replicas sharing a file) the busy timeout applies.
 #include <chrono>
 #include <string>
 
 #include "hexa/store/sqlite_checkpointer.hpp"
 #include "hexa/store/sqlite_pool.hpp"
-#include "hexa/store/sqlite_write_slot.hpp"
+#include "hexa/store/sqlite_group_commit.hpp"
 #include "hexa/store/store.hpp"
 
 namespace hexa {
@@ -40,14 +41,13 @@ class SqliteStore final : public Store {
   bool healthy() override;
 
  private:
-  sqlite::WriteSlot::Held lock_for_write() { return write_slot_.acquire(busy_timeout_); }
   void create_framework_tables();
 
   // First: it outlives the connections that ask it for checkpoints.
   sqlite::Checkpointer checkpointer_;  // keeps checkpoint fsyncs out of commits
   sqlite::Pool pool_;
   std::chrono::milliseconds busy_timeout_;
-  sqlite::WriteSlot write_slot_;  // this process's writers queue here
+  sqlite::GroupCommit writes_;  // every write of this process goes through it
 };
 
 }  // namespace hexa

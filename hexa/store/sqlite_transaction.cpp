@@ -23,17 +23,17 @@ void check_fields(const Schema& s, const Record& r) {
 
 }  // namespace
 
-SqliteTransaction::SqliteTransaction(sqlite::Pool::Lease lease,
-                                     sqlite::WriteSlot::Held write_lock)
-    : write_lock_(std::move(write_lock)), lease_(std::move(lease)) {
+SqliteTransaction::SqliteTransaction(sqlite::Pool::Lease reader) : reader_(std::move(reader)) {
   // Prepared (and cached) rather than exec'd: parsed once per connection, not per transaction.
-  lease_->prepare(write_lock_.held() ? "BEGIN IMMEDIATE" : "BEGIN").run();
+  (*reader_)->prepare("BEGIN").run();
 }
 
+SqliteTransaction::SqliteTransaction(sqlite::GroupCommit::Writer writer) : writer_(std::move(writer)) {}
+
 SqliteTransaction::~SqliteTransaction() {
-  if (!open_) return;
+  if (!open_ || !reader_) return;  // an uncommitted writer rolls itself back
   try {
-    lease_->prepare("ROLLBACK").run();
+    (*reader_)->prepare("ROLLBACK").run();
   } catch (...) {
     // The pool closes a connection left inside a transaction, which rolls it back.
   }
@@ -41,12 +41,11 @@ SqliteTransaction::~SqliteTransaction() {
 
 sqlite::Database& SqliteTransaction::db() {
   if (!open_) throw std::logic_error("the transaction has already committed");
-  return *lease_;
+  return writer_ ? writer_->db() : **reader_;
 }
 
 sqlite::Database& SqliteTransaction::writable_db() {
-  if (!write_lock_.held())
-    throw std::logic_error("a write in a read transaction: begin(Access::Write) for changes");
+  if (!writer_) throw std::logic_error("a write in a read transaction: begin(Access::Write) for changes");
   return db();
 }
 
@@ -128,7 +127,8 @@ bool SqliteTransaction::first_delivery(const std::string& consumer, const std::s
 }
 
 void SqliteTransaction::commit() {
-  db().prepare("COMMIT").run();
+  if (writer_) writer_->commit();
+  else db().prepare("COMMIT").run();
   open_ = false;
 }
 

@@ -1,16 +1,19 @@
 #pragma once
-// One SQLite transaction on a leased connection (see sqlite_store.hpp). Rolls back when it dies
-// uncommitted; returns its connection to the pool either way.
+// One SQLite transaction (see sqlite_store.hpp): a read on a leased connection, or a write in
+// this process's group commit. Rolls back when it dies uncommitted; a read returns its
+// connection to the pool either way.
+#include <optional>
+
+#include "hexa/store/sqlite_group_commit.hpp"
 #include "hexa/store/sqlite_pool.hpp"
-#include "hexa/store/sqlite_write_slot.hpp"
 #include "hexa/store/store.hpp"
 
 namespace hexa {
 
 class SqliteTransaction final : public Transaction {
  public:
-  // `write_lock` is held (and BEGIN IMMEDIATE used) for Access::Write, empty for Read.
-  SqliteTransaction(sqlite::Pool::Lease lease, sqlite::WriteSlot::Held write_lock);
+  explicit SqliteTransaction(sqlite::Pool::Lease reader);        // Access::Read
+  explicit SqliteTransaction(sqlite::GroupCommit::Writer writer);  // Access::Write
   ~SqliteTransaction() override;
 
   std::int64_t insert(const Schema& s, const Record& r) override;
@@ -27,9 +30,8 @@ class SqliteTransaction final : public Transaction {
   sqlite::Database& db();          // throws once committed
   sqlite::Database& writable_db(); // throws in a read transaction
 
-  // Destroyed in reverse order: the connection goes back before the write lock is released.
-  sqlite::WriteSlot::Held write_lock_;
-  sqlite::Pool::Lease lease_;
+  std::optional<sqlite::GroupCommit::Writer> writer_;  // one of the two
+  std::optional<sqlite::Pool::Lease> reader_;
   bool open_ = true;
 };
 

@@ -1,12 +1,16 @@
 // SQLite engine specifics beyond the store conformance suite: URL options, read-only
-// transactions, and background checkpoints keeping the WAL bounded.
+// transactions, group commit of concurrent writers, and background checkpoints keeping the
+// WAL bounded.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "hexa/model/errors.hpp"
 #include "hexa/store/store.hpp"
@@ -51,6 +55,44 @@ TEST_F(SqliteStoreTest, AReadTransactionRefusesWritesAndACommittedOneIsClosed) {
   write->commit();
   EXPECT_THROW(write->commit(), std::logic_error);
   EXPECT_THROW(write->find(notes(), 1), std::logic_error);
+}
+
+// Writers on many threads at once: they share commits (group commit), yet each commit returns
+// only once its own change is committed (another connection sees it), and a writer that rolls
+// back loses its own change only, whoever it shared the transaction with.
+TEST_F(SqliteStoreTest, ConcurrentWritersCommitTogetherAndRollBackAlone) {
+  auto store = hexa::open_store(url());
+  store->migrate(notes());
+  constexpr int kThreads = 8, kWrites = 150;
+  std::atomic<int> invisible_after_commit{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const bool keep = (i + t) % 3 != 0;  // every third write gives up
+        const std::string text = (keep ? "kept-" : "dropped-") + std::to_string(t) + "-" + std::to_string(i);
+        std::int64_t id = 0;
+        {
+          auto tx = store->begin();
+          id = tx->insert(notes(), {{"text", text}});
+          if (keep) tx->commit();
+        }
+        if (!keep) continue;
+        auto read = store->begin(hexa::Access::Read);
+        const auto row = read->find(notes(), id);
+        if (!row || std::get<std::string>(row->at("text")) != text) ++invisible_after_commit;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(invisible_after_commit.load(), 0);
+  auto read = store->begin(hexa::Access::Read);
+  int kept = 0;
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < kWrites; ++i) kept += (i + t) % 3 != 0;
+  const auto rows = read->select(notes(), {});
+  ASSERT_EQ(static_cast<int>(rows.size()), kept);
+  for (const auto& row : rows) EXPECT_EQ(std::get<std::string>(row.at("text")).rfind("kept-", 0), 0u);
 }
 
 TEST_F(SqliteStoreTest, BackgroundCheckpointsMoveTheWalIntoTheDatabase) {
