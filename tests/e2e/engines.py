@@ -38,10 +38,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def run_script(args, env, what):
-    run_scripts([(args, env, what)])
-
-
 def run_scripts(commands):
     """Runs (args, env, what) commands side by side (server start-ups overlap), raising for any
     that failed once all have ended."""
@@ -113,14 +109,16 @@ class Engines:
         return dict(os.environ, KAFKA_BOOTSTRAP=f"127.0.0.1:{self.ports['kafka']}")
 
     def stop(self):
+        stops = [([str(SCRIPTS / "db-dev"), "stop", engine], self.env, f"db-dev stop {engine}")
+                 for engine in ("postgres", "mariadb") if engine in self.ports]
         if "kafka" in self.ports:
-            run_script([str(SCRIPTS / "kafka-dev"), "stop"], self._kafka_env(), "kafka-dev stop")
-        for engine in ("postgres", "mariadb"):
-            if engine in self.ports:
-                run_script([str(SCRIPTS / "db-dev"), "stop", engine], self.env, f"db-dev stop {engine}")
+            stops.append(([str(SCRIPTS / "kafka-dev"), "stop"], self._kafka_env(), "kafka-dev stop"))
         self.ports.clear()
-        atexit.unregister(self.stop)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        try:
+            run_scripts(stops)
+        finally:
+            atexit.unregister(self.stop)
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 _engines = None
