@@ -43,15 +43,10 @@ http::Request head_of(const http::Request& req) {
 // the request was sent and the instance may have acted on it: only an idempotent method
 // (RFC 9110 9.2.2), for which acting twice is acting once. So a POST or PATCH that may have
 // reached an instance is never sent again. Timeout: nothing, the caller's time is spent.
-// Not yet true below us: hexa/http's client re-sends, once and whatever the method, a request
-// whose pooled connection gave no byte of answer, and reports Refused when that second
-// connection cannot be made, although the first one may have delivered the request.
+// The client below keeps to the same rule (hexa/http/client_call.cpp).
 bool may_resend(http::Verb method, http::Failure failure) {
   if (failure == http::Failure::Refused) return true;
-  if (failure != http::Failure::Broken) return false;
-  using V = http::Verb;
-  return method == V::get || method == V::head || method == V::options || method == V::put ||
-         method == V::delete_ || method == V::trace;
+  return failure == http::Failure::Broken && http::is_idempotent(method);
 }
 
 http::ServerOptions server_options(const Config& c) {

@@ -107,8 +107,9 @@ void Call::read() {
 void Call::on_read(boost::system::error_code ec, std::size_t) {
   if (ec == beast::error::timeout) return fail(Failure::Timeout, "no answer from " + key_, ec);
   // Not one byte of answer on a reused connection: the server had most likely closed it while
-  // it sat idle, before our request could reach it.
-  if (ec && !parser_->got_some() && may_retry()) return retry();
+  // it sat idle, before our request could reach it. Most likely is not surely (it may have
+  // read the request and died): so only a request that may arrive twice is sent again.
+  if (ec && !parser_->got_some() && may_retry() && is_idempotent(req_.method())) return retry();
   if (ec) return fail(Failure::Broken, "reading the answer of " + key_, ec);
   if (parser_->get().result_int() / 100 == 1) return read();  // interim (100 Continue): the real one follows
   succeed();

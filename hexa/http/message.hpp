@@ -15,6 +15,13 @@ using Response = beast_http::response<beast_http::string_body>;
 // Hands a response back to the connection; callable from any thread, exactly once.
 using Responder = std::function<void(Response)>;
 
+// RFC 9110 9.2.2: sending such a request twice has the effect of sending it once, so it may be
+// sent again when it is unknown whether the first one arrived. POST and PATCH are not.
+inline bool is_idempotent(Verb method) {
+  return method == Verb::get || method == Verb::head || method == Verb::options || method == Verb::put ||
+         method == Verb::delete_ || method == Verb::trace;
+}
+
 // A JSON response with status, keep-alive copied from the request.
 Response json_response(const Request& req, Status status, std::string body);
 

@@ -211,6 +211,27 @@ TEST(HttpClient, RetriesOnceOnAFreshConnectionWhenAReusedOneWasClosed) {
   EXPECT_EQ(reply.response.body(), "ok");
 }
 
+// The server may have read the POST and acted on it before the connection died: sending it
+// again could act twice, so the caller gets Broken and decides.
+TEST(HttpClient, NeverSendsAPostAgainWhenAReusedConnectionGaveNoAnswer) {
+  ScriptedServer server;
+  auto script = std::async(std::launch::async, [&] {
+    Fd first = server.accept();
+    ScriptedServer::read_head(first);
+    ScriptedServer::write(first, kOk);
+    ScriptedServer::read_head(first);  // the POST arrives...
+    { Fd gone = std::move(first); }      // ...and the server dies without answering
+    EXPECT_THROW(server.accept(300ms), std::runtime_error) << "the POST was sent again";
+  });
+  Client client;
+  EXPECT_TRUE(client.send(server.endpoint(), get("/1"), 2s).answered());
+  Request post{Verb::post, "/contracts", 11};
+  post.body() = "{}";
+  const Reply reply = client.send(server.endpoint(), std::move(post), 2s);
+  script.get();
+  EXPECT_EQ(reply.failure, Failure::Broken);
+}
+
 TEST(HttpClient, ReusesKeepAliveConnectionsAndSetsHostAndLength) {
   std::mutex m;
   std::set<std::uint16_t> peers;
