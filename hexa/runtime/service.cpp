@@ -10,6 +10,7 @@
 #include "hexa/events/payload.hpp"
 #include "hexa/http/server.hpp"
 #include "hexa/runtime/fault_injection.hpp"
+#include "hexa/runtime/health.hpp"
 #include "hexa/runtime/logging.hpp"
 #include "hexa/runtime/worker_pool.hpp"
 
@@ -18,6 +19,7 @@ namespace hexa {
 struct Service::Runtime {
   std::unique_ptr<Store> store;
   std::unique_ptr<EventBus> bus;
+  std::unique_ptr<HealthMonitor> health;
   std::unique_ptr<OutboxRelay> relay;
   std::unique_ptr<Transactor> transactor;
   std::vector<std::unique_ptr<rest::ResourceCore>> resources;
@@ -120,9 +122,9 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
 void Service::add_actuator_routes() {
   auto health = [this](bool need_ready) {
     return [this, need_ready](const http::Request& req, const PathParams&) {
-      // Liveness runs on the I/O thread: it must not wait on a store or a broker.
-      const bool store_up = need_ready && rt_->store->healthy();
-      const bool bus_up = need_ready && rt_->bus->healthy();
+      // On the I/O thread, waiting on nothing: store and bus are checked in the background.
+      const bool store_up = need_ready && rt_->health->store_up();
+      const bool bus_up = need_ready && rt_->health->bus_up();
       const bool up = !need_ready || (rt_->ready && store_up && bus_up);
       rest::Json body{{"status", up ? "UP" : "DOWN"}};
       if (need_ready)
@@ -131,9 +133,8 @@ void Service::add_actuator_routes() {
       return http::json_response(req, up ? http::Status::ok : http::Status::service_unavailable, body.dump());
     };
   };
-  // Health checks touch the store: they run on the workers, never on the I/O threads.
-  router_.add(http::Verb::get, "/actuator/health", health(true));
-  router_.add(http::Verb::get, "/actuator/health/readiness", health(true));
+  router_.add(http::Verb::get, "/actuator/health", health(true), Blocking::No);
+  router_.add(http::Verb::get, "/actuator/health/readiness", health(true), Blocking::No);
   router_.add(http::Verb::get, "/actuator/health/liveness", health(false), Blocking::No);
   router_.add(http::Verb::get, "/actuator/prometheus", [this](const http::Request& req, const PathParams&) {
     auto res = http::json_response(req, http::Status::ok, metrics_.render());
@@ -173,6 +174,8 @@ int Service::run() {
   std::filesystem::create_directories(data_dir);
   rt.store = open_store(config_.get("store.url", "sqlite:" + data_dir + "/" + name_ + ".db"));
   rt.bus = open_bus(config_.get("bus.url", "log:" + data_dir + "/../bus"));
+  rt.health = std::make_unique<HealthMonitor>(
+      *rt.store, *rt.bus, std::chrono::milliseconds(config_.get_int("management.health.interval-ms", 500)));
   rt.relay = std::make_unique<OutboxRelay>(*rt.store, *rt.bus);
   rt.transactor = std::make_unique<Transactor>(
       *rt.store, EventSource{name_, config_.get("bus.topic", config_.get("system.name", "events"))},
