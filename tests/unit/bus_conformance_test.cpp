@@ -18,8 +18,11 @@
 #include "hexa/events/bus.hpp"
 #include "hexa/store/store.hpp"
 #include "support/kafka_broker.hpp"
+#include "support/eventually.hpp"
 
 namespace {
+
+using hexa::testing::eventually;
 
 using namespace std::chrono_literals;
 using hexa::Event;
@@ -40,16 +43,6 @@ const BusTarget kTargets[] = {
     {"log", [](const auto& dir) { return "log:" + dir.string(); }},
     {"kafka", [](const auto&) { return kKafka->bus_url(); }},
 };
-
-// Polls `done` until it holds or `timeout` passes.
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
 
 std::int64_t seq_of(const Event& e) { return nlohmann::json::parse(e.payload).at("seq").get<std::int64_t>(); }
 

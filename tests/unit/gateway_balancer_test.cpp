@@ -24,8 +24,11 @@
 #include "hexa/gateway/routes.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/http/server.hpp"
+#include "support/eventually.hpp"
 
 namespace {
+
+using hexa::testing::eventually;
 
 using namespace std::chrono_literals;
 using hexa::http::Reply;
@@ -135,17 +138,6 @@ class Balancer : public ::testing::Test {
     return r.answered() && r.response.result_int() < 300 ? Json::parse(r.response.body())["instance"].get<std::string>()
                                                          : "status " + std::to_string(r.response.result_int());
   }
-  // Polls (no fixed sleep) until `condition` holds or 10 s have passed.
-  template <class F>
-  bool eventually(F condition) {
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(20ms);
-    }
-    return true;
-  }
-
   hexa::http::Client client_;
   std::unique_ptr<hexa::gateway::Gateway> gateway_;
 };

@@ -10,8 +10,11 @@
 #include <thread>
 
 #include "hexa/runtime/health.hpp"
+#include "support/eventually.hpp"
 
 namespace {
+
+using hexa::testing::eventually;
 
 using namespace std::chrono_literals;
 
@@ -24,15 +27,6 @@ class SwitchableBus final : public hexa::EventBus {
   bool healthy() override { return up; }
   std::atomic<bool> up{true};
 };
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 5s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
 
 TEST(HealthMonitor, KnowsAtOnceAndFollowsTheBusDownAndBack) {
   const auto dir = std::filesystem::temp_directory_path() / ("hexa-health-" + std::to_string(::getpid()));

@@ -18,8 +18,11 @@
 #include <vector>
 
 #include "hexa/http/server.hpp"
+#include "support/eventually.hpp"
 
 namespace {
+
+using hexa::testing::eventually;
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -90,17 +93,6 @@ Response text(const Request& req, std::string body) {
 
 // Answers the target back, at once, on the I/O thread.
 void echo(Request&& req, Responder respond) { respond(text(req, std::string(req.target()))); }
-
-// Polls `condition` until it holds or `limit` passes.
-template <class F>
-bool eventually(F condition, std::chrono::milliseconds limit = 5s) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
-}
 
 ServerOptions options(std::chrono::milliseconds read_timeout = 5s,
                       std::chrono::milliseconds idle_timeout = 10s) {

@@ -19,8 +19,11 @@
 #include "hexa/events/bus.hpp"
 #include "hexa/events/kafka_client.hpp"
 #include "hexa/model/errors.hpp"
+#include "support/eventually.hpp"
 
 namespace {
+
+using hexa::testing::eventually;
 
 using namespace std::chrono_literals;
 using hexa::Event;
@@ -32,15 +35,6 @@ const std::string kTopic = "orders";
 // The Kafka protocol's ApiKey of Produce (librdkafka's kProduceApiKey, whose header is not
 // installed).
 constexpr std::int16_t kProduceApiKey = 0;
-
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
 
 // An in-process mock cluster; it lives on a librdkafka handle of its own.
 class MockCluster {

@@ -23,8 +23,11 @@
 #include "hexa/launcher/loopback_http.hpp"
 #include "hexa/launcher/plan.hpp"
 #include "hexa/launcher/state_file.hpp"
+#include "support/eventually.hpp"
 
 namespace {
+
+using hexa::testing::eventually;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -32,16 +35,6 @@ using ::testing::HasSubstr;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 namespace hl = hexa::launcher;
-
-// Polls `condition` until it holds or `within` has passed.
-bool eventually(const std::function<bool()>& condition, milliseconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return true;
-}
 
 bool process_gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
 

@@ -16,19 +16,13 @@
 #include "../programs/child_process.hpp"
 #include "hexa/events/bus.hpp"
 #include "hexa/store/store.hpp"
+#include "support/eventually.hpp"
 
 namespace {
 
-using namespace std::chrono_literals;
+using hexa::testing::eventually;
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
+using namespace std::chrono_literals;
 
 hexa::Schema orders() {
   return {"orders", {{"eventId", hexa::Kind::Text, true}, {"tag", hexa::Kind::Text}, {"n", hexa::Kind::Integer}}};

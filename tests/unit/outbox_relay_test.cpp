@@ -12,19 +12,13 @@
 
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/model/errors.hpp"
+#include "support/eventually.hpp"
 
 namespace {
 
-using namespace std::chrono_literals;
+using hexa::testing::eventually;
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
+using namespace std::chrono_literals;
 
 // Records what is published; refuses while `down`.
 class FakeBus final : public hexa::EventBus {

@@ -25,6 +25,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "eventually.hpp"
 
 namespace hexa::testing {
 
@@ -119,15 +120,6 @@ inline std::optional<int> ended(pid_t pid) {
 }
 
 // Polls `condition` until it holds or `within` has passed.
-inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
 // Runs a set-up tool to its end; throws with the log's last lines when it fails.
 inline void run_to_end(const std::vector<std::string>& args, const fs::path& log, const RunAs& as,
                        std::chrono::milliseconds within = 120s) {
