@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "hexa/events/log_paths.hpp"
 
@@ -15,6 +16,8 @@ LogSubscription::LogSubscription(const LogBusOptions& bus, int partitions,
       partitions_(partitions),
       batch_(bus.batch),
       rebalance_every_(bus.rebalance_every),
+      linger_(bus.linger),
+      commit_every_(bus.commit_every),
       log_(log_paths::log_db(bus.dir).string(), bus.open),
       positions_(log_paths::positions_db(bus.dir).string(), bus.open),
       lock_(log_paths::group_lock(bus.dir, options_.group, options_.topic)),
@@ -35,13 +38,24 @@ void LogSubscription::run() noexcept {
         rebalance();
         next_rebalance = Clock::now() + rebalance_every_;
       }
-      const bool more = drain();
-      if (!more && !stop_) wakeup_.wait(time_to_next(next_rebalance));
+      const auto round = drain();
+      if (uncommitted() && Clock::now() - last_commit_ >= commit_every_) commit_positions();
+      if (round.more || stop_) continue;
+      // A busy stream: let the next batch fill up a little (not cut short by notifications,
+      // which keep coming). A lone event goes back to waiting for the next at once.
+      if (round.events > 1) std::this_thread::sleep_for(linger_);
+      else wakeup_.wait(time_to_next(next_rebalance));
     } catch (const std::exception& e) {
       // The log or positions file failed (busy beyond the timeout, disk): retry later.
       spdlog::warn("log bus consumer {}/{}: {}", options_.group, options_.topic, e.what());
       wakeup_.wait(options_.retry_delay);
     }
+  }
+  try {
+    commit_positions();  // a clean stop redelivers nothing
+  } catch (const std::exception& e) {
+    spdlog::warn("log bus consumer {}/{}: positions not committed at stop: {}", options_.group, options_.topic,
+                 e.what());
   }
 }
 
@@ -50,6 +64,7 @@ std::chrono::milliseconds LogSubscription::time_to_next(Clock::time_point next_r
   auto next = next_rebalance;
   for (const auto& [partition, state] : owned_)
     if (state.retry_at > now) next = std::min(next, state.retry_at);  // a paused partition
+  if (uncommitted()) next = std::min(next, last_commit_ + commit_every_);
   const auto wait = std::chrono::ceil<std::chrono::milliseconds>(next - now);
   return std::clamp(wait, std::chrono::milliseconds{0}, rebalance_every_);
 }
@@ -63,7 +78,8 @@ void LogSubscription::rebalance() {
       ++it;
       continue;
     }
-    lock_.release(it->first);  // its position is already committed: the next owner goes on
+    commit_positions();  // the next owner goes on from there
+    lock_.release(it->first);
     it = owned_.erase(it);
   }
   for (int p = rank; p < partitions_; p += members)
@@ -72,7 +88,8 @@ void LogSubscription::rebalance() {
 
 void LogSubscription::take(int partition) {
   try {
-    owned_[partition] = Owned{load_position(partition), {}};
+    const auto position = load_position(partition);
+    owned_[partition] = Owned{position, position, {}};
   } catch (...) {
     owned_.erase(partition);
     lock_.release(partition);  // never own a partition without knowing where it stands
@@ -80,30 +97,25 @@ void LogSubscription::take(int partition) {
   }
 }
 
-bool LogSubscription::drain() {
-  // One round reads the events after the committed positions of every owned partition that is
-  // not paused, in log order, and hands them to the handler as ONE batch: under load a round
-  // gathers what arrived meanwhile, and the handler commits it in one transaction.
+LogSubscription::Round LogSubscription::drain() {
+  // One round reads the events after the positions of every owned partition that is not
+  // paused and hands them to the handler as ONE batch: under load a round gathers what
+  // arrived meanwhile, and the handler commits it in one transaction.
   // Read first, handle after: no read snapshot stays open while handlers run.
-  // Positions are committed once per round, not per event: a crash redelivers at most one
-  // batch, which idempotent handlers skip, and the positions file sees a write per round.
   std::vector<int> ready;
   const auto now = Clock::now();
   for (const auto& [partition, state] : owned_)
     if (now >= state.retry_at) ready.push_back(partition);
-  if (ready.empty() || stop_) return false;
+  if (ready.empty() || stop_) return {};
   const auto batch = read_batch(ready);
-  if (batch.events.empty()) return false;
+  if (batch.events.empty()) return {};
   const auto handled = handle(batch.events);
-  std::map<int, std::int64_t> advanced;
-  for (std::size_t i = 0; i < handled; ++i) advanced[batch.places[i].first] = batch.places[i].second;
-  if (!advanced.empty()) save_positions(advanced);
-  for (const auto& [partition, offset] : advanced) owned_.at(partition).position = offset;
+  for (std::size_t i = 0; i < handled; ++i) owned_.at(batch.places[i].first).position = batch.places[i].second;
   handled_ += handled;
   // What was not handled waits: its partitions pause, the others go on in the next round.
   for (std::size_t i = handled; i < batch.events.size(); ++i)
     owned_.at(batch.places[i].first).retry_at = now + options_.retry_delay;
-  return handled == batch.events.size() && !stop_ && batch.full;
+  return {handled == batch.events.size() && batch.full, batch.events.size()};
 }
 
 std::size_t LogSubscription::handle(const std::vector<Event>& events) {
@@ -155,17 +167,26 @@ std::int64_t LogSubscription::load_position(int partition) {
   return st.step() ? st.integer(0) : 0;  // a new group starts at the beginning
 }
 
-void LogSubscription::save_positions(const std::map<int, std::int64_t>& positions) {
+bool LogSubscription::uncommitted() const {
+  return std::any_of(owned_.begin(), owned_.end(), [](const auto& o) { return o.second.position != o.second.committed; });
+}
+
+void LogSubscription::commit_positions() {
+  last_commit_ = Clock::now();
+  if (!uncommitted()) return;
   sqlite::ImmediateTransaction tx(positions_);
-  for (const auto& [partition, offset] : positions)
+  for (const auto& [partition, state] : owned_) {
+    if (state.position == state.committed) continue;
     positions_
         .prepare(
             "INSERT INTO positions (grp, topic, \"partition\", \"offset\") VALUES (?, ?, ?, ?) "
             "ON CONFLICT (grp, topic, \"partition\") DO UPDATE SET \"offset\" = excluded.\"offset\"")
         .bind(1, options_.group).bind(2, options_.topic).bind(3, std::int64_t{partition})
-        .bind(4, offset)
+        .bind(4, state.position)
         .run();
+  }
   tx.commit();
+  for (auto& [partition, state] : owned_) state.committed = state.position;
 }
 
 }  // namespace hexa

@@ -27,8 +27,13 @@ class LogSubscription final : public Subscription {
  private:
   using Clock = std::chrono::steady_clock;
   struct Owned {
-    std::int64_t position = 0;  // last handled offset
+    std::int64_t position = 0;   // last handled offset
+    std::int64_t committed = 0;  // the position as positions.db has it
     Clock::time_point retry_at{};  // paused after a handler failure until then
+  };
+  struct Round {
+    bool more = false;       // a full batch was read: more may wait
+    std::size_t events = 0;  // events read
   };
 
   void run() noexcept;
@@ -39,10 +44,11 @@ class LogSubscription final : public Subscription {
     std::vector<Event> events;
     bool full = false;  // some partition had more than its share: read again at once
   };
-  bool drain();  // true: read a full batch, more may wait
+  Round drain();
   Batch read_batch(const std::vector<int>& partitions);
   std::size_t handle(const std::vector<Event>& events);  // how many the handler handled
-  void save_positions(const std::map<int, std::int64_t>& positions);
+  void commit_positions();  // those that moved since their last commit, in one transaction
+  bool uncommitted() const;
   std::int64_t load_position(int partition);
   std::chrono::milliseconds time_to_next(Clock::time_point next_rebalance) const;
 
@@ -51,6 +57,9 @@ class LogSubscription final : public Subscription {
   const int partitions_;
   const std::size_t batch_;
   const std::chrono::milliseconds rebalance_every_;
+  const std::chrono::microseconds linger_;
+  const std::chrono::milliseconds commit_every_;
+  Clock::time_point last_commit_{};
   sqlite::Database log_;
   sqlite::Database positions_;
   GroupLock lock_;
