@@ -15,7 +15,7 @@ struct Event {
   std::string payload;    // JSON object text with the event's fields
 };
 
-// A fresh random event id (UUID v4 text).
+// A fresh event id: UUID v7 text, unique, and ordered by creation time to the millisecond.
 std::string new_event_id();
 std::int64_t now_ms();
 
