@@ -1,6 +1,7 @@
 """The car rental happy-path measurement shared by bench/carrental/run and .../engines: wrk
 POSTs contracts through the gateway, then the time until the last reservation and MyPage row
-appear: until there are as many of each as contracts (60 s at most)."""
+appear: until there are as many of each as contracts (60 s at most), and the CPU time each
+process spent per complete flow (robust where throughput is not: on a shared or noisy machine)."""
 import time
 from pathlib import Path
 
@@ -14,6 +15,9 @@ def measure(system, seconds, during_load=None):
     just before wrk starts (a probe that measures alongside the load)."""
     if during_load:
         during_load()
+    pids = process_ids(system)
+    cpu_before = {name: benchlib.cpu_seconds(pid) for name, pid in pids.items()}
+    contracts_before = system.total("contracts")
     r = benchlib.wrk(f"{system.gateway}/contracts", seconds, script=SCRIPT)
     load_end = time.monotonic()
     deadline = load_end + 60
@@ -26,7 +30,20 @@ def measure(system, seconds, during_load=None):
         time.sleep(0.05)
     r["catch_up_s"] = time.monotonic() - load_end
     r.update(totals or dict.fromkeys(("contracts", "reservations", "myPages")))  # None: never answered
+    if totals and totals["contracts"] > contracts_before:
+        flows = totals["contracts"] - contracts_before
+        cpu = {name: (benchlib.cpu_seconds(pid) - cpu_before[name]) * 1000 / flows for name, pid in pids.items()}
+        cpu["total"] = sum(cpu.values())
+        r["cpu_ms_per_flow"] = {name: round(ms, 3) for name, ms in cpu.items()}
     return r
+
+
+def process_ids(system):
+    """Each service instance's and the gateway's PID, by name (contract-1, ..., gateway)."""
+    state = system.state()
+    pids = {i["instance"]: i["pid"] for i in state["instances"]}
+    pids["gateway"] = state["gateway"]["pid"]
+    return pids
 
 
 def answered_totals(system):

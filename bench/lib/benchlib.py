@@ -97,6 +97,12 @@ def wrk(url, seconds, connections=100, threads=2, script=None):
     }
 
 
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def median(values):
     return statistics.median(values)
 
