@@ -23,13 +23,9 @@ void KafkaBus::publish(const std::vector<Event>& events) {
 std::unique_ptr<Subscription> KafkaBus::subscribe_batches(SubscriptionOptions options, BatchHandler handler) {
   if (options.group.empty() || options.topic.empty()) throw Invalid("a subscription needs a group and a topic");
   if (!handler) throw Invalid("a subscription needs a handler");
-  // Records are handled one at a time (batches of one), each committed after its handler.
-  auto each = [handler = std::move(handler)](const Event& e) {
-    if (handler(std::span<const Event>(&e, 1)) == 0) throw Unavailable("event " + e.id + " was not handled");
-  };
   // The subscription makes sure its topic exists, and joins, on its own thread: a cluster that
   // is down delays it but does not fail the caller.
-  return std::make_unique<kafka::Subscription>(options_, std::move(options), std::move(each));
+  return std::make_unique<kafka::Subscription>(options_, std::move(options), std::move(handler));
 }
 
 bool KafkaBus::healthy() { return admin_.healthy(); }

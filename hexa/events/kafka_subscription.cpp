@@ -13,6 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
+constexpr std::size_t kMaxBatch = 256;  // records per handler call: one store transaction
 constexpr auto kCommitSpacing = 10ms;
 constexpr auto kCommitBackoff = 1s;
 constexpr auto kIdlePoll = 100ms;  // how soon a stop request is seen
@@ -33,7 +34,7 @@ std::string partition_names(const rd_kafka_topic_partition_list_t& list) {
 
 }  // namespace
 
-Subscription::Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, EventHandler handler)
+Subscription::Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, BatchHandler handler)
     : options_(std::move(options)),
       topic_{bus.cluster_name(options_.topic), bus.partitions, bus.replication},
       handler_(std::move(handler)),
@@ -133,13 +134,8 @@ bool Subscription::in_group() const {
 
 void Subscription::poll_once() {
   resume_due();
-  Message message(rd_kafka_consumer_poll(consumer_.get(), poll_timeout_ms()));
-  if (message && message->err) {
-    spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member,
-                 rd_kafka_message_errstr(message.get()));
-  } else if (message) {
-    handle(*message);
-  }
+  gather(Message(rd_kafka_consumer_poll(consumer_.get(), poll_timeout_ms())));
+  if (!batch_.events.empty()) handle_batch();
   if (dirty() && Clock::now() >= next_commit_) commit_async();
 }
 
@@ -152,26 +148,77 @@ int Subscription::poll_timeout_ms() const {
   return static_cast<int>(std::max<std::chrono::milliseconds::rep>(wait, 0));
 }
 
-void Subscription::handle(rd_kafka_message_t& message) {
-  const auto partition = message.partition;
-  const auto offset = message.offset;
-  if (paused_.contains(partition)) return;  // fetched before the rewind: it comes again
-  const auto event = decode(message, options_.topic);
-  try {
-    handler_(event);
-  } catch (const std::exception& error) {
-    spdlog::warn("{} could not handle {} {} ({}), retrying in {} ms", options_.group, event.type, event.id,
-                 error.what(), options_.retry_delay.count());
-    retry_later(partition, offset);
-    return;
-  } catch (...) {
-    spdlog::warn("{} could not handle {} {}, retrying in {} ms", options_.group, event.type, event.id,
-                 options_.retry_delay.count());
-    retry_later(partition, offset);
-    return;
+// The first record waited for, then what is already fetched. The zero-timeout polls may run
+// the rebalance callback: a revocation empties batch_ (see the header), and records of a new
+// assignment are gathered after it.
+void Subscription::gather(Message first) {
+  batch_.clear();
+  if (!take(std::move(first))) return;
+  while (batch_.events.size() < kMaxBatch) {
+    Message next(rd_kafka_consumer_poll(consumer_.get(), 0));
+    if (!next) break;
+    take(std::move(next));
   }
-  positions_[partition] = offset + 1;
-  ++handled_;
+}
+
+bool Subscription::take(Message message) {
+  if (!message) return false;
+  if (message->err) {
+    spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member,
+                 rd_kafka_message_errstr(message.get()));
+    return false;
+  }
+  if (paused_.contains(message->partition)) return false;  // fetched before the rewind: it comes again
+  batch_.add(*message, options_.topic);
+  return true;
+}
+
+void Subscription::handle_batch() {
+  const auto handled = call_handler();
+  for (std::size_t i = 0; i < handled; ++i) positions_[batch_.places[i].first] = batch_.places[i].second + 1;
+  handled_ += handled;
+  if (handled < batch_.events.size()) retry_rest(handled);
+  batch_.clear();
+}
+
+std::size_t Subscription::call_handler() {
+  const auto& first = batch_.events.front();
+  try {
+    return std::min(handler_(batch_.events), batch_.events.size());
+  } catch (const std::exception& error) {
+    spdlog::warn("{} could not handle {} {} ({}), retrying in {} ms", options_.group, first.type, first.id,
+                 error.what(), options_.retry_delay.count());
+  } catch (...) {
+    spdlog::warn("{} could not handle {} {}, retrying in {} ms", options_.group, first.type, first.id,
+                 options_.retry_delay.count());
+  }
+  return 0;
+}
+
+// Every partition with an unhandled record goes back to its first one (records of a partition
+// are in order in the batch), paused for retry_delay.
+void Subscription::retry_rest(std::size_t handled) {
+  if (handled > 0) {
+    const auto& next = batch_.events[handled];
+    spdlog::warn("{} handled {} of {} events; the rest, from {} {}, again in {} ms", options_.group, handled,
+                 batch_.events.size(), next.type, next.id, options_.retry_delay.count());
+  }
+  for (std::size_t i = handled; i < batch_.places.size(); ++i) {
+    const auto [partition, offset] = batch_.places[i];
+    if (!paused_.contains(partition)) retry_later(partition, offset);
+  }
+}
+
+// --- The batch in hand ---------------------------------------------------------------------
+
+void Subscription::Batch::add(rd_kafka_message_t& message, const std::string& topic) {
+  events.push_back(decode(message, topic));
+  places.emplace_back(message.partition, message.offset);
+}
+
+void Subscription::Batch::clear() {
+  events.clear();
+  places.clear();
 }
 
 // --- Retrying a record ---------------------------------------------------------------------
@@ -286,6 +333,7 @@ void Subscription::rebalanced(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
   spdlog::info("kafka consumer {}/{}: releasing {} [{}]", options_.group, options_.member, options_.topic,
                partition_names(*partitions));
   resume_all();  // a pause would outlive the assignment
+  batch_.clear();  // gathered, not handled, and every partition goes: the next owner fetches them
   commit_all_now();
   positions_.clear();
   sent_.clear();

@@ -9,23 +9,37 @@
 // while the cluster does not answer: a service starts, and reports its bus down, before Kafka
 // is up, and catches up once it is.
 //
-// One thread per subscription polls the consumer and calls the handler, one record at a time,
-// so each partition is handled in order. Offsets are committed by hand (enable.auto.commit is
-// off), only for records whose handler returned: after a handled record its next offset is
-// noted, and notes not yet sent are committed asynchronously at most every 10 ms, at once
-// when the local queue runs empty (commits go out in order on one connection; a failed one
-// is sent again, backing off 1 s). A crash thus redelivers what was handled since the last
-// commit; handlers deduplicate by event id. When partitions are revoked (rebalance, stop), the
-// record in hand is finished first (the rebalance callback only runs inside poll, between
-// records) and every owned position is committed synchronously before the partitions are
-// released: a clean hand-over redelivers nothing.
+// One thread per subscription polls the consumer and hands the handler batches: after a poll
+// returns a record, what else is already fetched is taken at once (zero-timeout polls, up to
+// 256 records), so under load one handler call (one store transaction) covers many
+// records, and an idle stream still gets a lone record without delay. Records of a partition
+// keep their order within and across batches. Offsets are committed by hand
+// (enable.auto.commit is off), only for the records the handler reported handled (the prefix
+// of the batch it returned), after it returned: each such partition's next offset is noted,
+// and notes not yet sent are committed asynchronously at most every 10 ms (commits go out in
+// order on one connection; a failed one is sent again, backing off 1 s). A crash thus
+// redelivers what was handled since the last commit; handlers deduplicate by event id.
 //
-// A handler that throws: its partition is paused and rewound to that record (pause + seek),
-// and resumed after retry_delay, so the same record comes again; other partitions go on.
+// Rebalances. The rebalance callback only runs inside poll calls, so never while the handler
+// runs: a batch is handled and its offsets noted while its partitions are still ours. Polls do
+// run while a batch is being gathered, though: a revocation then commits every noted position
+// synchronously and drops the gathered, not yet handled records (an eager protocol releases
+// every partition; their offsets were never noted, so nothing of them is committed; the next
+// owner, perhaps this member again, fetches them from the committed offset). A record is thus
+// handled, if at all, only while its partition is owned, and a clean hand-over redelivers
+// nothing and never commits a record nobody handled.
+//
+// A batch not wholly handled (the handler threw: none handled; or it returned fewer): every
+// partition with an unhandled record is paused and rewound to its first unhandled record
+// (pause + seek), and resumed after retry_delay, so that record comes again first; partitions
+// whose records were all handled go on.
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "hexa/events/bus.hpp"
 #include "hexa/events/kafka_admin.hpp"
@@ -35,8 +49,8 @@ namespace hexa::kafka {
 
 class Subscription final : public hexa::Subscription {
  public:
-  Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, EventHandler handler);
-  ~Subscription() override;  // finishes the record in hand, commits, leaves the group
+  Subscription(const KafkaBusOptions& bus, SubscriptionOptions options, BatchHandler handler);
+  ~Subscription() override;  // finishes the batch in hand, commits, leaves the group
   Subscription(const Subscription&) = delete;
   Subscription& operator=(const Subscription&) = delete;
 
@@ -44,6 +58,13 @@ class Subscription final : public hexa::Subscription {
 
  private:
   using Clock = std::chrono::steady_clock;
+  // Records gathered for the handler, not handled yet: events[i] is at places[i].
+  struct Batch {
+    std::vector<Event> events;
+    std::vector<std::pair<std::int32_t, std::int64_t>> places;  // partition, offset
+    void add(rd_kafka_message_t& message, const std::string& topic);
+    void clear();
+  };
 
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                            rd_kafka_topic_partition_list_t* partitions, void* self);
@@ -57,7 +78,11 @@ class Subscription final : public hexa::Subscription {
   void leave_group();
   bool in_group() const;
   void poll_once();
-  void handle(rd_kafka_message_t& message);
+  bool take(Message message);  // false: nothing to hand over (none, an error, a paused partition)
+  void gather(Message first);
+  void handle_batch();
+  std::size_t call_handler();  // how many handled, from the front
+  void retry_rest(std::size_t handled);
   bool dirty() const;  // handled records whose offsets were not sent in a commit
   void commit_async();
   void commit_all_now();
@@ -71,8 +96,9 @@ class Subscription final : public hexa::Subscription {
 
   const SubscriptionOptions options_;  // with the names the application knows
   const TopicSpec topic_;               // the topic's name on the cluster, and its shape
-  const EventHandler handler_;
+  const BatchHandler handler_;
   // Touched by the consumer thread only (the callbacks run inside its poll calls).
+  Batch batch_;                                      // in hand: a revocation while gathering drops it
   std::map<std::int32_t, std::int64_t> positions_;   // partition -> offset after the last handled
   std::map<std::int32_t, std::int64_t> sent_;        // partition -> offset in the last commit sent
   std::map<std::int32_t, Clock::time_point> paused_; // partition -> retry time
