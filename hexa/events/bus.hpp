@@ -20,8 +20,9 @@ namespace hexa {
 // Handles one event. Throwing means "not handled": the event is delivered again later.
 using EventHandler = std::function<void(const Event&)>;
 
-// Handles consecutive events of one partition, in order, and returns how many of them, from
-// the front, are handled (throwing: none). The rest are delivered again, from the first
+// Handles a batch of events (several partitions may share it; each partition's events are
+// consecutive and in order) and returns how many of them, from the front, are handled
+// (throwing: none). The rest are delivered again, from the first
 // unhandled one, after the retry delay. A consumer handles a batch in one local transaction:
 // one commit per batch rather than per event is what lets views keep up under load.
 using BatchHandler = std::function<std::size_t(std::span<const Event>)>;
