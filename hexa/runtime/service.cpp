@@ -188,7 +188,11 @@ int Service::run() {
     core->add_routes(router_);
     rt.resources.push_back(std::move(core));
   }
-  rt.workers = std::make_unique<WorkerPool>(config_.get_int("server.workers", 16));
+  // Workers mostly wait (for their group's commit, or on a synchronous call), and a request
+  // waiting for a free worker adds latency while the CPU idles; the more writers queue, the
+  // more share a commit. Car rental, 100 clients: 16 workers everywhere ~1,550 flows/s, 64
+  // (contract 32, its bulkhead) ~1,810, interleaved runs. A stack is reserved, not resident.
+  rt.workers = std::make_unique<WorkerPool>(config_.get_int("server.workers", 64));
   const bool fault_control = config_.get_bool("fault.control-enabled", false);
   if (auto faults = FaultOptions::from(config_); faults.active() || fault_control) {
     rt.faults = std::make_unique<FaultInjector>(faults, [&rt](std::function<void()> job) { rt.workers->post(std::move(job)); });
