@@ -29,7 +29,7 @@
 //
 // One thread per subscription. A round reads up to 256 events after the positions of the
 // partitions it owns and hands them to the handler as one batch; after a busy round it lingers
-// a millisecond so that the next batch is larger. Positions advance in memory and are committed
+// (linger.hpp: a millisecond per further event, at most 5) so that the next batch is larger. Positions advance in memory and are committed
 // at most every 100 ms, before a partition is handed over, and at stop. A commit per event
 // cost a positions.db write per event per group (~28k writes/s at 2,000 car rental flows/s);
 // now a crash redelivers at most what was handled in the last 100 ms, which idempotent
@@ -59,6 +59,7 @@
 #include <string_view>
 
 #include "hexa/events/bus.hpp"
+#include "hexa/events/linger.hpp"
 #include "hexa/events/unique_fd.hpp"
 #include "hexa/store/sqlite_checkpointer.hpp"
 #include "hexa/store/sqlite_db.hpp"
@@ -71,9 +72,9 @@ struct LogBusOptions {
   sqlite::OpenOptions open;
   std::size_t batch = 256;  // events read in one round, shared among the owned partitions
   std::chrono::milliseconds rebalance_every{100};
-  // After a round that found several events (a busy stream), wait this long before the next
-  // one: fewer, larger batches. A lone event (light traffic) is handled at once.
-  std::chrono::microseconds linger{1000};
+  // After a round that found several events (a busy stream), wait before the next one:
+  // fewer, larger batches. A lone event (light traffic) is handled at once.
+  Linger linger;
   // Positions are committed at most this often (and always before a partition is handed
   // over or the subscription stops): a crash redelivers what was handled since, and
   // idempotent handlers skip it.

@@ -43,7 +43,7 @@ void LogSubscription::run() noexcept {
       if (round.more || stop_) continue;
       // A busy stream: let the next batch fill up a little (not cut short by notifications,
       // which keep coming). A lone event goes back to waiting for the next at once.
-      if (round.events > 1) std::this_thread::sleep_for(linger_);
+      if (round.events > 1) std::this_thread::sleep_for(linger_.after(round.events));
       else wakeup_.wait(time_to_next(next_rebalance));
     } catch (const std::exception& e) {
       // The log or positions file failed (busy beyond the timeout, disk): retry later.

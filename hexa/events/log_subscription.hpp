@@ -57,7 +57,7 @@ class LogSubscription final : public Subscription {
   const int partitions_;
   const std::size_t batch_;
   const std::chrono::milliseconds rebalance_every_;
-  const std::chrono::microseconds linger_;
+  const Linger linger_;
   const std::chrono::milliseconds commit_every_;
   Clock::time_point last_commit_{};
   sqlite::Database log_;

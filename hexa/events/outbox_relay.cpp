@@ -84,7 +84,7 @@ void OutboxRelay::run() {
       backoff = std::chrono::milliseconds{0};
       if (relayed == options_.batch) continue;  // more may be waiting: no pause
       if (relayed > 1) {
-        pause(options_.linger);
+        pause(options_.linger.after(relayed));
         continue;
       }
       std::lock_guard lock(mutex_);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "hexa/events/bus.hpp"
+#include "hexa/events/linger.hpp"
 #include "hexa/store/store.hpp"
 
 namespace hexa {
@@ -22,10 +23,10 @@ namespace hexa {
 struct OutboxRelayOptions {
   std::size_t batch = 500;
   std::chrono::milliseconds idle_wait{200};  // re-check without notify(): other processes
-  // After a batch of several events (commits arrive faster than one relay round), wait this
-  // long for more before the next round: fewer, larger publishes under load. A lone event
-  // (light traffic) is relayed at once, so this costs latency only when the stream is busy.
-  std::chrono::microseconds linger{1000};
+  // After a batch of several events (commits arrive faster than one relay round), wait for
+  // more before the next round: fewer, larger publishes under load. A lone event (light
+  // traffic) is relayed at once, so this costs latency only when the stream is busy.
+  Linger linger;
   std::chrono::milliseconds backoff_min{100};  // after a failing store or bus, doubling...
   std::chrono::milliseconds backoff_max{1000};  // ...up to this
   std::chrono::milliseconds drain{1000};  // on destruction, keep relaying this long at most
