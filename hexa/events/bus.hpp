@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct SubscriptionOptions {
   std::string topic;
   std::string member;  // this instance's id (unique among the group's live members)
   std::chrono::milliseconds retry_delay{200};  // after a handler failure
+  // The event types the handler acts on; empty: all. A bus may pass the others over without
+  // handing them to the handler (they count as handled): the log bus does, sparing a service
+  // that wants one type in ten the reading of the other nine. Kafka hands over everything.
+  std::set<std::string> types;
 };
 
 // A running consumer; stops (finishing the event in hand) when destroyed.

@@ -108,14 +108,24 @@ LogSubscription::Round LogSubscription::drain() {
     if (now >= state.retry_at) ready.push_back(partition);
   if (ready.empty() || stop_) return {};
   const auto batch = read_batch(ready);
-  if (batch.events.empty()) return {};
-  const auto handled = handle(batch.events);
-  for (std::size_t i = 0; i < handled; ++i) owned_.at(batch.places[i].first).position = batch.places[i].second;
+  if (batch.places.empty()) return {};
+  const auto handled = batch.events.empty() ? 0 : handle(batch.events);
+  advance(batch, handled, now);
   handled_ += handled;
-  // What was not handled waits: its partitions pause, the others go on in the next round.
-  for (std::size_t i = handled; i < batch.events.size(); ++i)
-    owned_.at(batch.places[i].first).retry_at = now + options_.retry_delay;
-  return {handled == batch.events.size() && batch.full, batch.events.size()};
+  return {handled == batch.events.size() && batch.full, batch.places.size()};
+}
+
+void LogSubscription::advance(const Batch& batch, std::size_t handled, Clock::time_point now) {
+  std::size_t handed = 0;  // events handed to the handler so far, in batch order
+  bool stuck = false;      // past the first event not handled: no position moves any more
+  for (const auto& place : batch.places) {
+    if (!place.passed_over && handed++ >= handled) {
+      stuck = true;
+      // What was not handled waits: its partition pauses, the others go on next round.
+      owned_.at(place.partition).retry_at = now + options_.retry_delay;
+    }
+    if (!stuck) owned_.at(place.partition).position = place.offset;
+  }
 }
 
 std::size_t LogSubscription::handle(const std::vector<Event>& events) {
@@ -146,8 +156,11 @@ LogSubscription::Batch LogSubscription::read_batch(const std::vector<int>& parti
           .bind(4, share);
       std::int64_t rows = 0;
       for (; st.step(); ++rows) {
-        out.places.emplace_back(partition, st.integer(0));
-        out.events.push_back(Event{st.text(1), st.text(2), st.integer(3), st.text(4), st.text(5),
+        auto type = st.text(2);
+        const bool passed_over = !wanted(type);
+        out.places.push_back({partition, st.integer(0), passed_over});
+        if (passed_over) continue;
+        out.events.push_back(Event{st.text(1), std::move(type), st.integer(3), st.text(4), st.text(5),
                                    options_.topic, st.text(6)});
       }
       out.full = out.full || rows == share;

@@ -39,14 +39,24 @@ class LogSubscription final : public Subscription {
   void run() noexcept;
   void rebalance();
   void take(int partition);
+  // Where an event read stands in the log, and whether it went to the handler.
+  struct Place {
+    int partition = 0;
+    std::int64_t offset = 0;
+    bool passed_over = false;  // of a type the subscription does not want (options.types)
+  };
   struct Batch {
-    std::vector<std::pair<int, std::int64_t>> places;  // (partition, offset) of each event
-    std::vector<Event> events;
+    std::vector<Place> places;  // every event read, in order
+    std::vector<Event> events;  // those handed to the handler, in the same order
     bool full = false;  // some partition had more than its share: read again at once
   };
   Round drain();
   Batch read_batch(const std::vector<int>& partitions);
   std::size_t handle(const std::vector<Event>& events);  // how many the handler handled
+  // Moves positions over the events handled, and those passed over, up to the first event not
+  // handled; pauses the partitions of the events not handled.
+  void advance(const Batch& batch, std::size_t handled, Clock::time_point now);
+  bool wanted(const std::string& type) const { return options_.types.empty() || options_.types.contains(type); }
   void commit_positions();  // those that moved since their last commit, in one transaction
   bool uncommitted() const;
   std::int64_t load_position(int partition);

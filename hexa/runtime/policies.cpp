@@ -9,6 +9,12 @@
 
 namespace hexa {
 
+std::set<std::string> Policies::types() const {
+  std::set<std::string> out;
+  for (const auto& [type, fns] : by_type_) out.insert(type);
+  return out;
+}
+
 std::size_t Policies::handle(std::span<const Event> events, Transactor& tx) const {
   if (std::none_of(events.begin(), events.end(), [this](const Event& e) { return wanted(e); }))
     return events.size();

@@ -6,6 +6,7 @@
 // batch is rolled back and handled again one event per transaction, so that one bad event
 // costs only itself.
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ class Policies {
 
   void add(const std::string& event_type, PolicyFn fn) { by_type_[event_type].push_back(std::move(fn)); }
   bool empty() const { return by_type_.empty(); }
+  std::set<std::string> types() const;  // the event types some policy acts on
 
   // The bus's BatchHandler contract: how many events, from the front, are handled. A domain
   // refusal (hexa::Error) counts as handled, logged: delivering it again cannot change it.

@@ -212,7 +212,7 @@ int Service::run() {
   rt.server->start();
   if (!policies_.empty()) {
     rt.subscription = rt.bus->subscribe_batches(
-        {name_, rt.transactor->source().topic, instance_},
+        {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types()},
         [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
     metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
                    [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
