@@ -131,22 +131,6 @@ void MariadbStore::ensure_database() {
   }
 }
 
-MariadbStore::Pool::Lease MariadbStore::lease_after(
-    const std::function<void(maria::Connection&)>& first) {
-  for (;;) {
-    auto lease = pool_.acquire(options_.wait);
-    try {
-      first(*lease);
-      return lease;
-    } catch (const Unavailable&) {
-      // After a server restart every pooled connection is broken: each found so is closed,
-      // until a fresh connection answers (or fails, and that error stands).
-      if (lease.fresh() || !lease->broken()) throw;
-      lease.discard();
-    }
-  }
-}
-
 void MariadbStore::ddl(const std::function<void(maria::Connection&)>& change) {
   auto lease = lease_after([](maria::Connection& c) { c.exec("DO 0"); });  // a live connection
   const NamedLock lock(*lease);  // released before the connection goes back

@@ -51,9 +51,11 @@ class MariadbStore final : public Store {
 
  private:
   using Pool = ServerPool<maria::Connection>;
-  // A leased connection on which `first` has run. A pooled connection that `first` finds
-  // broken (the server restarted, or closed it) is replaced: nothing ran on it yet.
-  Pool::Lease lease_after(const std::function<void(maria::Connection&)>& first);
+  // A leased connection on which `first` has run (ServerPool::lease_after).
+  template <class First>
+  Pool::Lease lease_after(First&& first) {
+    return pool_.lease_after(options_.wait, std::forward<First>(first));
+  }
   // `change` under a server-wide named lock for this database: replicas starting together
   // do not migrate at once (MariaDB's DDL is not transactional).
   void ddl(const std::function<void(maria::Connection&)>& change);

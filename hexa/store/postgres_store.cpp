@@ -99,22 +99,6 @@ void PostgresStore::ensure_database() {
   }
 }
 
-PostgresStore::Pool::Lease PostgresStore::lease_after(
-    const std::function<void(pg::Connection&)>& first) {
-  for (;;) {
-    auto lease = pool_.acquire(options_.wait);
-    try {
-      first(*lease);
-      return lease;
-    } catch (const Unavailable&) {
-      // After a server restart every pooled connection is broken: each found so is closed,
-      // until a fresh connection answers (or fails, and that error stands).
-      if (lease.fresh() || !lease->broken()) throw;
-      lease.discard();
-    }
-  }
-}
-
 void PostgresStore::ddl(const std::function<void(pg::Connection&)>& change) {
   auto lease = lease_after([](pg::Connection& c) { c.exec("BEGIN"); });
   try {

@@ -54,9 +54,11 @@ class PostgresStore final : public Store {
 
  private:
   using Pool = ServerPool<pg::Connection>;
-  // A leased connection on which `first` has run. A pooled connection that `first` finds
-  // broken (the server restarted, or closed it) is replaced: nothing ran on it yet.
-  Pool::Lease lease_after(const std::function<void(pg::Connection&)>& first);
+  // A leased connection on which `first` has run (ServerPool::lease_after).
+  template <class First>
+  Pool::Lease lease_after(First&& first) {
+    return pool_.lease_after(options_.wait, std::forward<First>(first));
+  }
   // `change` in one transaction under the migration lock.
   void ddl(const std::function<void(pg::Connection&)>& change);
   void ensure_database();

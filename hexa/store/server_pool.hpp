@@ -4,8 +4,9 @@
 //
 // Reconnecting: a connection whose recycle() says it is unusable (the server closed it, or a
 // transaction is stuck open) is closed when given back, and the next lease opens a fresh one.
-// Callers that find a reused connection broken before doing any work call discard() and lease
-// again, until a fresh one fails too (see the stores' lease_after()).
+// lease_after() leases a connection and runs a first statement on it: a reused connection that
+// turns out broken before any work was done on it is closed and another leased, until a fresh
+// one fails too (after a server restart, every pooled connection is broken).
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -20,8 +21,8 @@
 
 namespace hexa {
 
-// Connection must provide `bool recycle() noexcept`: readies it for the next lease, false
-// when it must be closed instead.
+// Connection must provide `bool recycle() noexcept` (readies it for the next lease, false when
+// it must be closed instead) and `bool broken() const` (the server is gone from it).
 template <class Connection>
 class ServerPool {
  public:
@@ -75,6 +76,22 @@ class ServerPool {
     } catch (...) {
       forget_one();
       throw;
+    }
+  }
+
+  // A lease on which `first` has run (see the top of this file); throws what `first` threw
+  // on a fresh connection, or anything but hexa::Unavailable at once.
+  template <class First>
+  Lease lease_after(std::chrono::milliseconds wait, First&& first) {
+    for (;;) {
+      auto lease = acquire(wait);
+      try {
+        first(*lease);
+        return lease;
+      } catch (const Unavailable&) {
+        if (lease.fresh() || !lease->broken()) throw;
+        lease.discard();
+      }
     }
   }
 
