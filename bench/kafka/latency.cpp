@@ -8,113 +8,38 @@
 // throughput: publishes <events> in batches of <batch> (each publish waits for its acks), then
 // waits until a consumer in the same process has handled them all.
 // Output: "name=value" lines.
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "bench/lib/latency_probe.hpp"
 #include "hexa/events/bus.hpp"
-#include "hexa/events/unique_fd.hpp"
-
-extern char** environ;
 
 namespace {
 
 using namespace std::chrono_literals;
+using hexa::bench::percentiles;
+using hexa::bench::stamped;
+using hexa::bench::steady_us;
 using Clock = std::chrono::steady_clock;
-
-std::int64_t steady_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 std::string group_name(const char* role) {
   return std::string("bench-") + role + "-" + std::to_string(::getpid());
 }
 
-hexa::Event stamped(const std::string& type, int i) {
-  std::string key = "k";  // appended, not "k" + ...: dodges a GCC 12 -Wrestrict false alarm
-  key += std::to_string(i % 16);
-  return {hexa::new_event_id(), type, hexa::now_ms(), key, "bench", "latency",
-          nlohmann::json{{"us", steady_us()}}.dump()};
-}
-
-struct Percentiles {
-  std::int64_t p50, p99, max;
-};
-Percentiles percentiles(std::vector<std::int64_t> v) {
-  std::sort(v.begin(), v.end());
-  auto at = [&](double p) { return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))]; };
-  return {at(0.50), at(0.99), v.back()};
-}
-
-// The consumer process; its stdout read line by line through a pipe.
-class ConsumerProcess {
- public:
-  ConsumerProcess(const std::string& url, int events) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    out_ = hexa::UniqueFd(fds[0]);
-    hexa::UniqueFd write_end(fds[1]);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::vector<std::string> args{self, "consume", url, std::to_string(events)};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc = ::posix_spawn(&pid_, self.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start the consumer");
-  }
-  ~ConsumerProcess() {
-    if (pid_ > 0) ::kill(pid_, SIGKILL);
-    if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
-  }
-  // The next line, or "" when none arrives within `timeout`.
-  std::string line(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        auto l = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return l;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      pollfd p{out_.get(), POLLIN, 0};
-      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return {};
-      char chunk[512];
-      const auto n = ::read(out_.get(), chunk, sizeof chunk);
-      if (n <= 0) return {};
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
- private:
-  hexa::UniqueFd out_;
-  pid_t pid_ = -1;
-  std::string buffer_;
-};
-
 int latency(const std::string& url, int events, int rate) {
   auto bus = hexa::open_bus(url);
-  ConsumerProcess consumer(url, events);
+  hexa::bench::SelfProcess consumer({"consume", url, std::to_string(events)});
   // Warm up until the consumer has joined its group and handled an event.
   for (int i = 0; consumer.line(20ms) != "ready"; ++i) {
     if (i > 1500) throw std::runtime_error("the consumer never became ready");
@@ -141,27 +66,7 @@ int latency(const std::string& url, int events, int rate) {
 
 int consume(const std::string& url, int events) {
   auto bus = hexa::open_bus(url);
-  std::mutex mutex;
-  std::condition_variable all_in;
-  std::vector<std::int64_t> latencies;
-  bool ready = false;
-  auto sub = bus->subscribe({group_name("latency"), "latency", "c1"}, [&](const hexa::Event& e) {
-    const auto now = steady_us();
-    std::lock_guard lock(mutex);
-    if (e.type == "Warm" && !ready) {
-      ready = true;
-      std::cout << "ready" << std::endl;
-    } else if (e.type == "Measure") {
-      latencies.push_back(now - nlohmann::json::parse(e.payload).at("us").get<std::int64_t>());
-      if (static_cast<int>(latencies.size()) == events) all_in.notify_one();
-    }
-  });
-  std::unique_lock lock(mutex);
-  if (!all_in.wait_for(lock, 120s, [&] { return static_cast<int>(latencies.size()) >= events; })) return 1;
-  const auto p = percentiles(latencies);
-  std::cout << "events=" << latencies.size() << " p50_us=" << p.p50 << " p99_us=" << p.p99 << " max_us=" << p.max
-            << std::endl;
-  return 0;
+  return hexa::bench::consume_stamped(*bus, group_name("latency"), events, 120s);
 }
 
 int throughput(const std::string& url, int events, int batch) {

@@ -12,6 +12,4 @@ int publish(const std::filesystem::path& dir, int events, int batch);
 int latency(const std::filesystem::path& dir, int events, int rate, bool via_outbox);
 int consume(const std::filesystem::path& dir, int events);
 
-std::int64_t steady_us();  // CLOCK_MONOTONIC: one clock for every process on the machine
-
 }  // namespace hexa::bench
