@@ -33,14 +33,14 @@ pg::Keywords with_database(pg::Keywords keywords, const std::string& database) {
   return keywords;
 }
 
-// True when it created `o.database` (or another process did meanwhile); false when it
-// existed already, so connecting failed for another reason.
-bool create_missing_database(const PostgresOptions& o) {
+// Creates `o.database` unless it exists (made by a replica starting alongside, or there all
+// along and connecting failed for another reason).
+void create_missing_database(const PostgresOptions& o) {
   pg::Connection admin(with_database(o.keywords, "postgres"));
   const auto exists = [&] {
     return admin.run("SELECT 1 FROM pg_database WHERE datname = $1", {o.database}).rows() > 0;
   };
-  if (exists()) return false;
+  if (exists()) return;
   try {
     // template0: the only template whose encoding and collation may differ from the server's.
     admin.exec("CREATE DATABASE " + pg::sql().quote(o.database) +
@@ -48,7 +48,6 @@ bool create_missing_database(const PostgresOptions& o) {
   } catch (const Error&) {
     if (!exists()) throw;  // not a replica's concurrent CREATE: a real failure
   }
-  return true;
 }
 
 }  // namespace
@@ -89,14 +88,15 @@ void PostgresStore::ensure_database() {
     pool_.acquire(options_.wait);  // the first connection, kept in the pool
     return;
   } catch (const Unavailable& first) {
-    bool created = false;
     try {
-      created = create_missing_database(options_);
+      create_missing_database(options_);
     } catch (const std::exception& e) {
       throw Unavailable(std::string(first.what()) + " (creating it failed too: " + e.what() + ")");
     }
-    if (!created) throw;
   }
+  // The database is there now (a replica may have created it since we failed to connect):
+  // connect again, and this answer stands.
+  pool_.acquire(options_.wait);
 }
 
 void PostgresStore::ddl(const std::function<void(pg::Connection&)>& change) {
