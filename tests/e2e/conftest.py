@@ -121,9 +121,16 @@ class System:
         wait_for(lambda: all(is_ready(i["port"]) for i in self.instances(service)), what=f"{service} ready")
 
     def all_items(self, collection):
-        res = self.http("GET", f"/{collection}?size=2000")
-        assert res.status == 200, res.body
-        return res.json()["_embedded"][collection]
+        """Every item, page after page (a stream of contracts may outgrow any one page)."""
+        items, page = [], 0
+        while True:
+            res = self.http("GET", f"/{collection}?size=2000&page={page}")
+            assert res.status == 200, res.body
+            body = res.json()
+            items += body["_embedded"][collection]
+            page += 1
+            if page >= body["page"]["totalPages"]:
+                return items
 
     def service_log(self, instance):
         path = self.data_dir / self.name / "logs" / f"{instance}.log"
