@@ -1,8 +1,6 @@
 // (b) Publish-to-handle latency across two processes. The publisher stamps each event's
 // payload with CLOCK_MONOTONIC microseconds (system-wide, so comparable across processes);
 // the consumer process computes now - stamp at the start of its handler.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>

@@ -37,8 +37,9 @@ struct SubscriptionOptions {
   std::string member;  // this instance's id (unique among the group's live members)
   std::chrono::milliseconds retry_delay{200};  // after a handler failure
   // The event types the handler acts on; empty: all. A bus may pass the others over without
-  // handing them to the handler (they count as handled): the log bus does, sparing a service
-  // that wants one type in ten the reading of the other nine. Kafka hands over everything.
+  // handing them to the handler (the group's position moves past them; handled() does not
+  // count them): the log bus does, sparing a service that wants one type in ten the reading of
+  // the other nine. Kafka hands over everything.
   std::set<std::string> types;
 };
 

@@ -29,9 +29,10 @@
 //
 // One thread per subscription. A round reads up to 256 events after the positions of the
 // partitions it owns and hands them to the handler as one batch; after a busy round it lingers
-// (linger.hpp: a millisecond per further event, at most 5) so that the next batch is larger. Positions advance in memory and are committed
-// at most every 100 ms, before a partition is handed over, and at stop. A commit per event
-// cost a positions.db write per event per group (~28k writes/s at 2,000 car rental flows/s);
+// (linger.hpp: a millisecond per further event, at most 5) so that the next batch is larger.
+// Positions advance in memory and are committed at most every 100 ms, before a partition is
+// handed over, and at stop. A commit per event cost a positions.db write per event per group
+// (~28k writes/s at 2,000 car rental flows/s);
 // now a crash redelivers at most what was handled in the last 100 ms, which idempotent
 // handlers skip, and a clean hand-over still redelivers nothing. Positions
 // live in their own file so those commits never compete with publishers for the log's write
