@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
       .command("reserveStatus", "payment")
       .guarded_by({.confirm = [&payments](const Reservation& r, std::int64_t deadline_ms) {
                      r.check_payable();  // nothing is charged for a refused transition
-                     payments.create(payment_for(r), deadline_ms);
+                     if (payments.create(payment_for(r), deadline_ms).status != "paid")
+                       throw hexa::Conflict("reservation " + std::to_string(r.reservationNumber) + " was cancelled");
                    },
                    .confirmed = [&payments](const Reservation& r) -> std::optional<bool> {
                      try {
@@ -61,6 +62,9 @@ int main(int argc, char** argv) {
                      }
                    },
                    .then = [](Reservation& r, hexa::UnitOfWork& uow) {
+                     // Cancelled by the saga while payment was asked: its ReservationCanceled
+                     // refunds the payment (payment keeps the order of the two, see there).
+                     if (!r.live()) return;
                      r.paid();
                      uow.raise(hexa::copy_fields<ReservationConfirmed>(r));
                    },
