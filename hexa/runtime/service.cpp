@@ -9,6 +9,7 @@
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/events/payload.hpp"
 #include "hexa/http/server.hpp"
+#include "hexa/rest/json_limits.hpp"
 #include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/health.hpp"
 #include "hexa/runtime/logging.hpp"
@@ -145,7 +146,7 @@ void Service::add_actuator_routes() {
 
 void Service::add_fault_control_route() {
   router_.add(http::Verb::post, "/actuator/faults", [this](const http::Request& req, const PathParams&) {
-    auto body = rest::Json::parse(req.body(), nullptr, false);
+    auto body = rest::parse_client_json(req.body());
     if (!body.is_object()) throw Invalid("a JSON object of fault settings is expected");
     std::map<std::string, std::optional<std::string>> given;
     for (const auto& [k, v] : body.items())
