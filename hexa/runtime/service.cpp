@@ -60,9 +60,11 @@ http::Response handle_safely(const Route& route, const http::Request& req, const
 bool has_json_body(const http::Request& req) {
   auto it = req.find(http::beast_http::field::content_type);
   if (it == req.end()) return false;
-  std::string type(it->value());
+  std::string type(it->value().substr(0, it->value().find(';')));  // the media type, no parameters
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type.rfind("application/json", 0) == 0 || type.find("+json") != std::string::npos;
+  // application/json or a structured suffix (application/merge-patch+json); not application/jsonp
+  return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
 }
 
 }  // namespace
