@@ -15,6 +15,8 @@
 #include "hexa/gateway/tracing.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/http/server.hpp"
+#include "hexa/rest/public_url.hpp"
+#include "hexa/rest/resource_core.hpp"
 
 namespace hexa::gateway {
 namespace {
@@ -72,6 +74,7 @@ struct Gateway::Impl {
         cors(config),
         rules(config),
         limiter(RateLimit::from(config)),
+        forwarded(rest::ForwardedHeaders::from(config, "")),  // facing clients: trusts nobody unless told
         realm(config.get("security.realm", "hexa")),
         access_log(config.get_bool("access-log.enabled", true)),
         retries(static_cast<int>(config.get_int("upstream.retries", 1))),
@@ -102,6 +105,7 @@ struct Gateway::Impl {
   Cors cors;
   AccessRules rules;
   RateLimiter limiter;
+  rest::ForwardedHeaders forwarded;
   std::string realm;
   bool access_log;
   int retries;
@@ -123,7 +127,9 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   const auto path = path_of(req.target());
   if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
   call->record.request_id = trace_request(req).request_id;
-  strip_identity_headers(req);  // only the gateway says who is calling
+  strip_internal_headers(req);  // only the gateway says who is calling, and until when
+  if (const auto problem = forwarded.admit(req, peer.address))
+    return finish(call, http::error_response(req, http::Status::bad_request, *problem));
   const bool open = !authenticator || rules.is_open(path);
   if (authenticator && ambiguous_path(path))
     return finish(call, http::error_response(req, http::Status::bad_request, "ambiguous path"));
@@ -173,6 +179,7 @@ void Gateway::Impl::send(const CallPtr& call, std::size_t i) {
   call->record.upstream = call->upstream->service() + "@" + to.str();
   // Kept for a retry while one is possible; the last attempt takes it.
   http::Request req = call->retries_left > 0 ? call->request : std::move(call->request);
+  req.set(rest::kDeadlineHeader, std::to_string(now_ms() + timeout.count()));  // this attempt's
   client.async_send(to, std::move(req), timeout, [this, call](http::Reply reply) { on_reply(call, std::move(reply)); });
 }
 

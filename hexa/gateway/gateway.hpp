@@ -9,6 +9,8 @@
 // Configuration (see systems/carrental/gateway.yaml and README "Security"):
 //   server.address, server.port, server.io-threads
 //   routes[]: id, service, paths ("/contracts/**" matches /contracts and /contracts/...)
+//   server.public-url, server.trusted-proxies (rest/public_url.hpp; the gateway trusts none
+//             by default, so a client's X-Forwarded-* are replaced by the gateway's own)
 //   services.<service>.url: "http://127.0.0.1:8081" or a comma-separated list of replicas
 //   cors.allowed-origins, cors.allowed-methods, cors.allowed-headers, cors.max-age
 //   upstream.timeout-ms, upstream.connect-timeout-ms, upstream.retries,
