@@ -31,6 +31,16 @@ bool is_health(std::string_view path) {
          path == "/actuator/health/readiness";
 }
 
+// 405 for a method the route keeps inside (RFC 9110 15.5.6: with Allow).
+http::Response method_not_routed(const http::Request& head, const Route& route) {
+  auto res = http::error_response(head, http::Status::method_not_allowed,
+                                  "Request method '" + std::string(head.method_string()) + "' is not supported");
+  std::string allow;
+  for (const auto& m : route.methods) allow += (allow.empty() ? "" : ", ") + m;
+  res.set(Field::allow, allow);
+  return res;
+}
+
 // What the answer needs once the request itself has gone upstream.
 http::Request head_of(const http::Request& req) {
   http::Request head{req.method(), req.target(), req.version()};
@@ -154,9 +164,11 @@ void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& 
       return finish(call, forbidden(call->head, realm));
     set_identity_headers(call->request, auth->identity, rules.sees_all(auth->identity.roles));
   }
-  call->upstream = routes.find(path);
-  if (!call->upstream)
+  const Route* matched = routes.route(path);
+  if (!matched)
     return finish(call, http::error_response(call->head, http::Status::not_found, "no route for " + std::string(path)));
+  if (!matched->allows(call->head.method_string())) return finish(call, method_not_routed(call->head, *matched));
+  call->upstream = routes.upstream(*matched);
   // A retry needs another instance; without one, no copy of the request is kept for it.
   call->retries_left = call->upstream->size() > 1 ? retries : 0;
   route(call);

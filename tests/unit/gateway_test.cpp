@@ -320,6 +320,21 @@ TEST_F(GatewayTest, TellsServicesTheConfiguredPublicUrl) {
   EXPECT_EQ(seen[0]["X-Forwarded-Proto"], "https");
 }
 
+// Writes only services make (contract calls pay) are not routed from outside.
+TEST_F(GatewayTest, RoutesOnlyTheMethodsARouteAllows) {
+  start(contract_.url(), pay_.url(), closed_url(), "", "    methods: [GET]\n");
+  const Reply created = call(Verb::post, "/pays", R"({"contractId":1,"amt":1})",
+                             {{bhttp::field::content_type, "application/json"}});
+  ASSERT_TRUE(created.answered()) << created.error;
+  EXPECT_EQ(created.response.result(), Status::method_not_allowed);
+  EXPECT_EQ(created.response[bhttp::field::allow], "GET");
+  EXPECT_EQ(json_of(created)["status"], 405);
+  EXPECT_EQ(call(Verb::patch, "/pays/1", "{}").response.result(), Status::method_not_allowed);
+  EXPECT_TRUE(pay_.seen().empty());
+  EXPECT_EQ(call(Verb::get, "/pays/1").response.result(), Status::ok);
+  EXPECT_EQ(call(Verb::post, "/contracts", "{}").response.result(), Status::created) << "other routes unchanged";
+}
+
 TEST_F(GatewayTest, SpreadsRequestsOverReplicasInTurn) {
   Upstream second("contract-2");
   start(contract_.url() + ", " + second.url(), pay_.url(), closed_url());
