@@ -70,6 +70,7 @@ struct AuthServer::Impl {
   void add_routes();
   void dispatch(http::Request&& req, const http::Peer& peer, http::Responder respond);
   void queue_login(http::Request&& req, const http::Peer& peer, http::Responder respond);
+  TokenAnswer check_login(const http::Request& req);
 
   Accounts accounts;
   TokenIssuer issuer;
@@ -109,24 +110,23 @@ void AuthServer::Impl::queue_login(http::Request&& req, const http::Peer& peer, 
   }
   workers.post([this, req = std::move(req), account = std::move(account), client = std::move(client),
                 respond = std::move(respond)] {
-    bool failed = false;
-    http::Response res;
-    if (const auto deadline = rest::request_deadline(req); deadline && now_ms() > *deadline) {
-      res = oauth_error(req, http::Status::service_unavailable, "temporarily_unavailable",
-                        "the caller's deadline passed before the login could be checked");
-    } else {
-      try {
-        auto answer = token_endpoint(req, accounts, issuer);
-        failed = answer.wrong_credentials;
-        res = std::move(answer.response);
-      } catch (const std::exception& e) {
-        spdlog::error("auth: token request failed: {}", e.what());
-        res = http::error_response(req, http::Status::internal_server_error, "internal error");
-      }
-    }
-    throttle.finish(account, client, failed);
-    respond(std::move(res));
+    auto answer = check_login(req);
+    throttle.finish(account, client, answer.wrong_credentials);
+    respond(std::move(answer.response));
   });
+}
+
+// On a worker: the check, unless its caller's deadline passed while it waited (nobody would read it).
+TokenAnswer AuthServer::Impl::check_login(const http::Request& req) {
+  if (const auto deadline = rest::request_deadline(req); deadline && now_ms() > *deadline)
+    return {oauth_error(req, http::Status::service_unavailable, "temporarily_unavailable",
+                        "the caller's deadline passed before the login could be checked")};
+  try {
+    return token_endpoint(req, accounts, issuer);
+  } catch (const std::exception& e) {
+    spdlog::error("auth: token request failed: {}", e.what());
+    return {http::error_response(req, http::Status::internal_server_error, "internal error")};
+  }
 }
 
 void AuthServer::Impl::dispatch(http::Request&& req, const http::Peer& peer, http::Responder respond) {
