@@ -93,9 +93,4 @@ const Route* RouteTable::route(std::string_view path) const {
 
 Upstream* RouteTable::upstream(const Route& route) const { return upstreams_.at(route.service).get(); }
 
-Upstream* RouteTable::find(std::string_view path) const {
-  const Route* r = route(path);
-  return r ? upstream(*r) : nullptr;
-}
-
 }  // namespace hexa::gateway

@@ -60,8 +60,6 @@ class RouteTable {
   // The first route matching `path` (no query string), or null.
   const Route* route(std::string_view path) const;
   Upstream* upstream(const Route& route) const;
-  // The upstream of the first route matching `path`, or null.
-  Upstream* find(std::string_view path) const;
   std::vector<Upstream*> upstreams() const;
 
  private:
