@@ -33,11 +33,6 @@ bool is_name_char(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.' || c == '_';
 }
 
-bool is_port(std::string_view port) {
-  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), is_digit)) return false;
-  return std::stoul(std::string(port)) <= 65535;
-}
-
 bool is_host_name(std::string_view name) {
   return !name.empty() && name.size() <= 253 && name.front() != '.' && name.front() != '-' &&
          std::all_of(name.begin(), name.end(), is_name_char) && name.find("..") == std::string_view::npos;
@@ -62,12 +57,18 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+bool is_valid_port(std::string_view port) {
+  if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), is_digit)) return false;
+  const auto n = std::stoul(std::string(port));
+  return n >= 1 && n <= 65535;
+}
+
 bool is_valid_host(std::string_view host) {
   const auto bracket = host.rfind(']');
   const auto colon = host.rfind(':');
   const bool has_port = colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
   const auto name = has_port ? host.substr(0, colon) : host;
-  if (has_port && !is_port(host.substr(colon + 1))) return false;
+  if (has_port && !is_valid_port(host.substr(colon + 1))) return false;
   return name.starts_with('[') ? is_ip_literal(name) : is_host_name(name);
 }
 

@@ -17,6 +17,9 @@ bool is_valid_utf8(std::string_view text);
 // "javascript://evil.example" or anything outside ASCII.
 bool is_valid_host(std::string_view host);
 
+// "1" to "65535" in digits.
+bool is_valid_port(std::string_view port);
+
 // Why a request's Host header makes it a 400 (RFC 9112 3.2: HTTP/1.1 without one, more than
 // one, or an invalid value); nullopt when it is fine.
 std::optional<std::string> host_header_problem(const Request& req);

@@ -44,14 +44,18 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_port(const std::string& p) { return http::is_valid_host("h:" + p); }
+// "host:8088" and "[::1]:8088" name a port; "host" and "[::1]" do not.
+bool names_port(std::string_view host) {
+  const auto colon = host.rfind(':');
+  return colon != std::string_view::npos && (host.front() != '[' || colon > host.rfind(']'));
+}
 
 std::optional<std::string> forwarded_problem(const http::Request& req) {
   if (const auto p = lower(first_of(req, kProto)); !p.empty() && p != "http" && p != "https")
     return "X-Forwarded-Proto must be http or https";
   if (const auto h = first_of(req, kHost); !h.empty() && !http::is_valid_host(h))
     return "X-Forwarded-Host must be a host name or address, with an optional port";
-  if (const auto p = first_of(req, kPort); !p.empty() && !is_port(p)) return "X-Forwarded-Port must be a port";
+  if (const auto p = first_of(req, kPort); !p.empty() && !http::is_valid_port(p)) return "X-Forwarded-Port must be a port";
   return std::nullopt;
 }
 
@@ -125,10 +129,8 @@ std::string public_base_url(const http::Request& req) {
   if (host.empty()) host = "localhost";  // HTTP/1.0 without Host
   if (!http::is_valid_host(host)) throw Invalid("the Host header must be a host name or address, with an optional port");
   const auto port = first_of(req, kPort);
-  const bool has_port = host.back() != ']' && host.find(':') != std::string::npos &&
-                        (host.front() != '[' || host.rfind(']') < host.rfind(':'));
   const bool default_port = (proto == "http" && port == "80") || (proto == "https" && port == "443");
-  if (!port.empty() && !has_port && !default_port) host += ":" + port;
+  if (!port.empty() && !names_port(host) && !default_port) host += ":" + port;
   return proto + "://" + host;
 }
 

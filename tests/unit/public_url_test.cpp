@@ -70,7 +70,7 @@ TEST(ClientText, Utf8AndHostSyntax) {
     EXPECT_FALSE(is_valid_utf8(bad)) << bad;
   for (const char* good : {"localhost", "localhost:8088", "10.0.0.1:80", "[::1]:8080", "[::1]", "my_host.example"})
     EXPECT_TRUE(is_valid_host(good)) << good;
-  for (const char* bad : {"", "x:", "x:99999", "x:8a", ":80", "a..b", ".a", "[::1", "[zz]", "a/b", "a@b", "\xc3\xa9"})
+  for (const char* bad : {"", "x:", "x:0", "x:99999", "x:8a", ":80", "a..b", ".a", "[::1", "[zz]", "a/b", "a@b", "\xc3\xa9"})
     EXPECT_FALSE(is_valid_host(bad)) << bad;
 }
 
