@@ -19,6 +19,8 @@ std::string column_type(const Column& c) {
     case Kind::Integer: return "BIGINT";
     case Kind::Real: return "DOUBLE";
     case Kind::Boolean: return "TINYINT(1)";
+    case Kind::Timestamp: return "BIGINT";  // epoch ms
+    case Kind::Decimal: break;  // its digits as text: DECIMAL(m, d) would fix the scale
     case Kind::Text: break;
   }
   if (c.unique || c.indexed) return "VARCHAR(" + std::to_string(kIndexedTextLength) + ")";

@@ -18,6 +18,8 @@ const char* column_type(Kind kind) {
     case Kind::Integer: return "INTEGER";
     case Kind::Real: return "REAL";
     case Kind::Boolean: return "INTEGER";  // 0/1, read back as bool from the schema's kind
+    case Kind::Timestamp: return "INTEGER";  // epoch ms
+    case Kind::Decimal: break;  // its digits as text: REAL or NUMERIC affinity would round them
     case Kind::Text: break;
   }
   return "TEXT";
