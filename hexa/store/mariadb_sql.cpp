@@ -10,7 +10,8 @@ constexpr const char* kTableOptions =
 }  // namespace
 
 const server_sql::Builder& sql() {
-  static const server_sql::Builder builder({'`', false, "ASC", "DESC"});  // nulls first, as SQLite
+  // Nulls first, as SQLite; decimals are text here (DECIMAL would fix their scale), sorted as numbers.
+  static const server_sql::Builder builder({'`', false, "ASC", "DESC", "CAST({} AS DECIMAL(65,30))"});
   return builder;
 }
 

@@ -204,6 +204,18 @@ TEST_P(StoreConformance, DecimalsStayExactAndTimestampsKeepTheirMillisecond) {
   EXPECT_EQ(std::get<std::int64_t>(found[0].at("id")), a);
 }
 
+TEST_P(StoreConformance, DecimalsSortAsNumbers) {
+  const Schema prices{"prices", {{"amount", Kind::Decimal}}};
+  store_->migrate(prices);
+  auto tx = store_->begin();
+  for (const char* amount : {"200", "1000.50", "-3", "99.9", "1000.5001"})
+    tx->insert(prices, {{"amount", hexa::Decimal(amount)}});
+  std::vector<std::string> sorted;
+  for (const auto& row : tx->select(prices, {{}, {{"amount", true}}}))
+    sorted.push_back(std::get<hexa::Decimal>(row.at("amount")).text());
+  EXPECT_EQ(sorted, (std::vector<std::string>{"1000.5001", "1000.50", "200", "99.9", "-3"}));
+}
+
 TEST_P(StoreConformance, UnknownFieldsAreInvalidAndNamed) {
   add("Kim", 1, "a");
   auto tx = store_->begin();
