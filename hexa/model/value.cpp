@@ -51,7 +51,8 @@ std::string to_text(const Value& v) {
   if (auto s = std::get_if<std::string>(&v)) return *s;
   if (auto i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (auto d = std::get_if<double>(&v)) return std::to_string(*d);
+  if (auto d = std::get_if<double>(&v))
+    if (auto shortest = Decimal::of(*d)) return shortest->text();  // 1.5, not 1.500000
   if (auto d = std::get_if<Decimal>(&v)) return d->text();
   if (auto t = std::get_if<Timestamp>(&v)) return t->iso();
   throw std::invalid_argument("not text");

@@ -89,6 +89,9 @@ TEST(Values, CopyBetweenStructsAndConvertForOtherKinds) {
   EXPECT_EQ(hexa::convert(std::string("2026-12-02T07:15:30.123Z"), hexa::Kind::Timestamp), hexa::Value(a.orderDate));
   EXPECT_EQ(hexa::convert(hexa::Value(a.orderDate), hexa::Kind::Integer), hexa::Value(std::int64_t{1'796'195'730'123}));
   EXPECT_THROW(hexa::convert(std::string("eleven"), hexa::Kind::Decimal), std::invalid_argument);
+  // Text of any value, as a query string carries it.
+  EXPECT_EQ(hexa::convert(hexa::Value(a.amount), hexa::Kind::Text), hexa::Value(std::string("1000.50")));
+  EXPECT_EQ(hexa::convert(hexa::Value(1.5), hexa::Kind::Text), hexa::Value(std::string("1.5")));
 }
 
 TEST(Values, EventPayloadsCarryDecimalsExactlyAndDatesAsJacksonWritesThem) {
