@@ -20,7 +20,8 @@
 //   misspelt field name, logged as an error since only a fix helps): the event is PARKED
 //   durably in the service's store (parked_events.hpp) and retried with backoff
 //   (events.retry.initial-ms 200, doubling to max-ms 30000; max-attempts 0 = forever, else
-//   given up after that many, logged and counted). Later events of the same correlation key
+//   given up after that many, logged and counted; a batch tried whole first is not counted
+//   as an attempt). Later events of the same correlation key
 //   are parked behind it, in order; other keys flow on. Parked events survive a restart.
 // - The store itself failing (parking impossible) is thrown to the bus, which delivers the
 //   event again later.

@@ -24,6 +24,8 @@
 // - A remote step refused (a hexa::Error of status 4xx: Refused, Conflict, Invalid, NotFound)
 //   runs the undo (if any) in one transaction with the handled record: the saga compensates
 //   the local steps done before. Without an undo the refusal is logged, counted and final.
+// - A local step refused is final too (logged, counted, handled; its transaction rolled
+//   back): the undo is for a refused remote step, whose callee did nothing.
 // - One step policy per event type per service; plain when<E>(fn) policies of the same type
 //   then run in its last transaction.
 #include <any>
