@@ -59,6 +59,7 @@ def test_unknown_numbers_wrong_methods_and_bad_rooms(rr, booked):
     assert rr.http("PATCH", f"/rooms/{room}", {"roomStatus": "EMPTY"}).status == 405
     assert rr.http("POST", "/roomInfoes", {"roomNumber": 1}).status == 405
     assert rr.http("POST", "/notices", {"reservationNumber": 1}).status == 405
+    assert rr.http("POST", "/payments", {"reservationNumber": n, "paymentPrice": 1}).status == 405
     before = totals(rr)
     assert rr.http("POST", "/rooms", {"roomName": "X", "roomStatus": "BROKEN"}).status == 400
     assert rr.http("POST", "/rooms", {"roomType": "DERUX"}).status == 400
