@@ -68,7 +68,10 @@ int main(int argc, char** argv) {
                      r.paid();
                      uow.raise(hexa::copy_fields<ReservationConfirmed>(r));
                    },
-                   .fallback = "payment is busy, please try again later"})
+                   .fallback = "payment is busy, please try again later",
+                   // the whole ask, retries included (each attempt: clients.payment.timeout-ms);
+                   // an outcome still unknown then is settled by the reconciler soon after
+                   .timeout_ms = 1500})
       .command("reserveStatus", "cancel", [](Reservation& r, hexa::UnitOfWork& uow) {
         r.cancel();
         uow.raise(hexa::copy_fields<ReservationCanceled>(r));
