@@ -189,16 +189,21 @@ void Service::add_fault_control_route() {
 }
 
 // The event subscription, and the thread that retries parked events (policies.hpp).
-void Service::start_policies() {
-  auto& rt = *rt_;
-  policies_.set_options(PolicyOptions::from(config_));
-  policies_.migrate(*rt.store);
-  const std::string start = config_.get("events.start", "earliest");
+namespace {
+Start start_of(const Config& config) {
+  const std::string start = config.get("events.start", "earliest");
   if (start != "earliest" && start != "latest")
     throw std::runtime_error("events.start: '" + start + "' is neither earliest nor latest");
+  return start == "latest" ? Start::latest : Start::earliest;
+}
+}  // namespace
+
+void Service::start_policies(Start start) {
+  auto& rt = *rt_;
+  policies_.migrate(*rt.store);
   rt.subscription = rt.bus->subscribe_batches(
       {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types(),
-       .start = start == "latest" ? Start::latest : Start::earliest},
+       .start = start},
       [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
   metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
                  [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
@@ -266,6 +271,8 @@ int Service::run() {
   const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
   // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
   auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
+  policies_.set_options(PolicyOptions::from(config_));  // read before the check, used once serving
+  const Start start = start_of(config_);
   try {
     config_.check_known();  // every start-up read is done: a key nobody read is a typo
   } catch (const std::runtime_error& e) {
@@ -282,7 +289,7 @@ int Service::run() {
         dispatch(std::move(req), std::move(r));
       }});
   rt.server->start();
-  if (!policies_.empty()) start_policies();
+  if (!policies_.empty()) start_policies(start);
   if (guarded)
     rt.reconciler = std::thread([this, &rt] {
       std::unique_lock lock(rt.mutex);

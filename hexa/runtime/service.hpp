@@ -99,7 +99,7 @@ class Service {
   void dispatch(http::Request&& req, http::Responder respond);
   void add_actuator_routes();
   void add_fault_control_route();
-  void start_policies();
+  void start_policies(Start start);
 
   std::string name_;
   Process process_;
