@@ -68,6 +68,16 @@ class Service {
                    std::move(key_field));
   }
 
+  // The same, kept from events but not served (no routes): a read model for the service itself.
+  template <class T>
+  View<T> local_view(std::string key_field) {
+    specs_.emplace_back();
+    Resource<T> r(specs_.back());
+    specs_.back().served = false;
+    return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
+                   std::move(key_field));
+  }
+
   template <class T>
   Remote<T> remote(const std::string& service) {
     return Remote<T>(caller(service));
