@@ -28,17 +28,19 @@ class RemoteCaller {
 
   // The answer's JSON for 2xx; nullopt for 404. Throws Unavailable when the call certainly
   // had no effect (refused, breaker open, bulkhead full, or answered with an error), and
-  // Uncertain when it may have had one (timeout, connection lost after sending).
+  // Uncertain when it may have had one (timeout, connection lost after sending). A non-empty
+  // idempotency_key is sent as the Idempotency-Key header (the callee acts once per key).
   std::optional<rest::Json> call(http::Verb verb, const std::string& target,
                                  const std::optional<rest::Json>& body,
                                  std::optional<std::int64_t> deadline_ms = std::nullopt,
-                                 Idempotent idempotent = Idempotent::No);
+                                 Idempotent idempotent = Idempotent::No,
+                                 const std::string& idempotency_key = {});
   const std::string& service() const { return service_; }
   const CallPolicy& policy() const { return policy_; }
 
  private:
   http::Reply attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
-                      std::int64_t deadline_ms);
+                      std::int64_t deadline_ms, const std::string& idempotency_key);
   void register_metrics(Metrics& metrics);
 
   http::Client& client_;
