@@ -245,20 +245,23 @@ std::optional<http::Response> ResourceCore::saved_answer(const http::Request& re
   return tx_.read([&](UnitOfWork& uow) { return saved_answer(req, uow); });
 }
 
+void ResourceCore::remember(UnitOfWork& uow, const http::Request& req, const http::Response& res) {
+  const std::string key = idempotency_key(req, spec_.model->collection);
+  if (key.empty()) return;
+  const auto location = res.find(http::beast_http::field::location);
+  uow.transaction().insert(idempotency_schema(),
+                           Record{{"key", key}, {"status", static_cast<std::int64_t>(res.result_int())},
+                                  {"location", location == res.end() ? "" : std::string(location->value())},
+                                  {"body", res.body()}});
+}
+
 // f(UnitOfWork&) -> the answer, in one transaction with the record of that answer.
 template <class F>
 http::Response ResourceCore::write_answer(const http::Request& req, F&& f) {
-  const std::string key = idempotency_key(req, spec_.model->collection);
   auto once = [&](UnitOfWork& uow) -> http::Response {
     if (auto saved = saved_answer(req, uow)) return *saved;  // a twin committed meanwhile
     http::Response res = f(uow);
-    if (!key.empty()) {
-      const auto location = res.find(http::beast_http::field::location);
-      uow.transaction().insert(idempotency_schema(),
-                               Record{{"key", key}, {"status", static_cast<std::int64_t>(res.result_int())},
-                                      {"location", location == res.end() ? "" : std::string(location->value())},
-                                      {"body", res.body()}});
-    }
+    remember(uow, req, res);
     return res;
   };
   try {
@@ -373,7 +376,7 @@ Record ResourceCore::insert_pending(Record r, std::int64_t until_ms) {
   });
 }
 
-Record ResourceCore::complete(std::int64_t id) {
+Record ResourceCore::complete(std::int64_t id, const std::function<void(UnitOfWork&, const Record&)>& also) {
   return tx_.write([&](UnitOfWork& uow) {
     auto row = uow.transaction().find(schema_, id);
     if (!row || is_null((*row)[kPending])) throw Unavailable(spec_.guard->fallback_message);
@@ -381,6 +384,7 @@ Record ResourceCore::complete(std::int64_t id) {
     (*row)[kPendingUntil] = std::monostate{};
     if (spec_.on_created) spec_.on_created(*row, uow);
     uow.transaction().update(schema_, id, UnitOfWork::without_id(*row));
+    if (also) also(uow, *row);
     return *row;
   });
 }
@@ -442,7 +446,12 @@ http::Response ResourceCore::create_guarded(const http::Request& req, Record r) 
     tx_.write([&](UnitOfWork& uow) { uow.transaction().remove(schema_, id); });
     throw Unavailable(g.fallback_message);
   }
-  return item_response(req, http::Status::created, complete(id));
+  http::Response res;
+  complete(id, [&](UnitOfWork& uow, const Record& row) {
+    res = item_response(req, http::Status::created, row);
+    remember(uow, req, res);
+  });
+  return res;
 }
 
 // ---- reconciliation
@@ -646,7 +655,6 @@ http::Response ResourceCore::run_guarded(const http::Request& req, const Value& 
   // 3. The callee said yes: the change, with the marker cleared, in one transaction. No deadline
   // here: the callee has acted, so the change must follow.
   try {
-    const std::string ikey = idempotency_key(req, spec_.model->collection);
     return tx_.write([&](UnitOfWork& uow) {
       auto current = uow.transaction().find(schema_, id);
       if (!current) throw NotFound(fmt::format("{} {} not found", spec_.model->name, UnitOfWork::key_text(key)));
@@ -654,9 +662,7 @@ http::Response ResourceCore::run_guarded(const http::Request& req, const Value& 
       g.then(*current, uow);
       uow.transaction().update(schema_, id, UnitOfWork::without_id(*current));
       http::Response res = item_response(req, http::Status::ok, *current);
-      if (!ikey.empty())
-        uow.transaction().insert(idempotency_schema(), Record{{"key", ikey}, {"status", std::int64_t{200}},
-                                                              {"location", ""}, {"body", res.body()}});
+      remember(uow, req, res);
       return res;
     });
   } catch (const Error& e) {

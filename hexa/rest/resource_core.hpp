@@ -124,7 +124,7 @@ class ResourceCore {
   Value key_of(const std::string& text) const;
 
   Record insert_pending(Record r, std::int64_t until_ms);
-  Record complete(std::int64_t id);
+  Record complete(std::int64_t id, const std::function<void(UnitOfWork&, const Record&)>& also = {});
   int reconcile_creations();
   int reconcile_commands();
   void settle_command(Record row);
@@ -139,6 +139,7 @@ class ResourceCore {
   // Idempotency-Key: the saved answer, and a write that saves its answer with its effect.
   std::optional<http::Response> saved_answer(const http::Request& req);
   std::optional<http::Response> saved_answer(const http::Request& req, UnitOfWork& uow);
+  void remember(UnitOfWork& uow, const http::Request& req, const http::Response& res);
   template <class F>
   http::Response write_answer(const http::Request& req, F&& f);
 

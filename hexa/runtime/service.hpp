@@ -13,6 +13,11 @@
 // BUS_URL), migrates schemas, starts the outbox relay, the event subscription (group = the
 // service's name), the HTTP server (server.port) with /actuator/health{,/liveness,/readiness},
 // and waits for SIGTERM/SIGINT, then drains and exits cleanly.
+//
+// Each served resource may be given an inbound bulkhead (resources.<collection>.max-concurrent,
+// .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
+// wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
+// second) when its caller could not tell the outcome.
 #include <atomic>
 #include <list>
 #include <map>

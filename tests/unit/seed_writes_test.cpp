@@ -141,6 +141,21 @@ TEST_F(SeedWritesTest, ARepeatedIdempotencyKeyAnswersTheSavedAnswerAndActsOnce) 
   EXPECT_EQ(call(Verb::patch, "/applies/1", R"({"applyStatus":"cancelled"})").status, 409) << "without the key: acts";
 }
 
+TEST_F(SeedWritesTest, AGuardedCreationIsAskedOncePerIdempotencyKey) {
+  auto spec = applies(false);
+  int asked = 0;
+  hexa::Resource<Apply>(spec).guarded_by([&asked](const Apply&, std::int64_t) { ++asked; },
+                                         [](const Apply&) { return std::optional<bool>(true); }, "busy", 1000);
+  serve(std::move(spec));
+  const std::vector<std::pair<std::string, std::string>> k{{"Idempotency-Key", "contract-1"}};
+  auto first = call(Verb::post, "/applies", R"({"student":"kim"})", k);
+  auto again = call(Verb::post, "/applies", R"({"student":"kim"})", k);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(asked, 1);
+}
+
 TEST_F(SeedWritesTest, ARefusedRequestIsNotRememberedUnderItsKey) {
   serve(applies(false));
   const std::vector<std::pair<std::string, std::string>> k{{"Idempotency-Key", "k"}};
