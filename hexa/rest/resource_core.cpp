@@ -658,6 +658,10 @@ http::Response ResourceCore::run_guarded(const http::Request& req, const Value& 
     return tx_.write([&](UnitOfWork& uow) {
       auto current = uow.transaction().find(schema_, id);
       if (!current) throw NotFound(fmt::format("{} {} not found", spec_.model->name, UnitOfWork::key_text(key)));
+      if ((*current)[kCommand] != Value(name)) {  // confirm overran its deadline: the reconciler settled it
+        spdlog::warn("{} {}: '{}' was settled by the reconciler meanwhile", spec_.model->name, id, name);
+        return item_response(req, http::Status::ok, *current);
+      }
       (*current)[kCommand] = (*current)[kCommandPending] = (*current)[kCommandUntil] = std::monostate{};
       g.then(*current, uow);
       uow.transaction().update(schema_, id, UnitOfWork::without_id(*current));
