@@ -1,7 +1,7 @@
-// A whole service in process, over loopback HTTP: the inbound bulkhead counted in dispatch (N+1
-// concurrent slow writes, each waiting on a slow callee, give exactly one immediate 503), a natural-key resource served by its
-// key, and a local view that is kept but not served. One Service per process (it registers its
-// logger), as ctest runs each case.
+// A whole service in process, over loopback HTTP: the inbound bulkhead counted in dispatch
+// (N+1 concurrent slow writes, each waiting on a slow callee, give exactly one immediate 503),
+// a resource served by its natural key, and a local view that is kept but not served.
+// One Service per process (it registers its logger), as ctest runs each case.
 #include <gtest/gtest.h>
 #include <pthread.h>
 
