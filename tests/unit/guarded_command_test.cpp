@@ -206,6 +206,36 @@ TEST_F(GuardedCommandTest, ACrashBetweenTheCallAndTheChangeIsSettledAfterRestart
   EXPECT_EQ(core.reconcile(), 0);
 }
 
+TEST_F(GuardedCommandTest, TheSeedsPostAndAPutRunItToo) {
+  payments_.answer = [this](const Reservation& r) { payments_.take(r.reservationNumber); };
+  auto spec = reservations(payments_);
+  hexa::Resource<Reservation>(spec).post_updates_by_key().put_runs_commands();
+  serve(std::move(spec));
+  reserve();
+  reserve();
+  auto posted = call(Verb::post, "/reservations",
+                     R"({"reservationNumber":1,"reserveStatus":"payment","roomNumber":1,"paymentPrice":100})");
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(posted.json()["reserveStatus"], "paymentComp");
+  auto put = call(Verb::put, "/reservations/2", R"({"reserveStatus":"payment","roomNumber":1,"paymentPrice":100})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.json()["reserveStatus"], "paymentComp");
+  EXPECT_EQ(payments_.asked, 2);
+}
+
+TEST_F(GuardedCommandTest, ARetryWithTheSameIdempotencyKeyGetsTheFirstAnswer) {
+  payments_.answer = [this](const Reservation& r) { payments_.take(r.reservationNumber); };
+  serve(reservations(payments_));
+  reserve();
+  const std::vector<std::pair<std::string, std::string>> key{{"Idempotency-Key", "pay-1"}};
+  auto first = call(Verb::patch, "/reservations/1", R"({"reserveStatus":"payment"})", key);
+  auto retry = call(Verb::patch, "/reservations/1", R"({"reserveStatus":"payment"})", key);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.body, first.body);
+  EXPECT_EQ(payments_.asked, 1);
+}
+
 TEST_F(GuardedCommandTest, AGuardedCommandIsSentAlone) {
   serve(reservations(payments_));
   reserve();
