@@ -14,6 +14,7 @@
 #include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/health.hpp"
+#include "hexa/runtime/inbound_bulkhead.hpp"
 #include "hexa/runtime/logging.hpp"
 #include "hexa/runtime/worker_pool.hpp"
 
@@ -26,6 +27,7 @@ struct Service::Runtime {
   std::unique_ptr<OutboxRelay> relay;
   std::unique_ptr<Transactor> transactor;
   std::vector<std::unique_ptr<rest::ResourceCore>> resources;
+  InboundBulkheads bulkheads;  // resources.<collection>.max-concurrent
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<FaultInjector> faults;  // only when configured
   std::unique_ptr<http::Server> server;
@@ -123,13 +125,22 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
     respond(handle_safely(*match.route, req, match.params));
     return;
   }
+  InboundBulkheads::Permit permit;  // held until the answer is sent
+  try {
+    permit = rt_->bulkheads.admit(req.method(), req.target());
+  } catch (const Unavailable& e) {
+    auto res = http::error_response(req, http::Status::service_unavailable, e.what());
+    res.set(http::beast_http::field::retry_after, std::to_string(e.retry_after_s));
+    respond(std::move(res));
+    return;
+  }
   const bool inject = rt_->faults && req.target().rfind("/actuator", 0) != 0;
   if (inject) {
     rt_->faults->submit([this, route = match.route, params = std::move(match.params), req = std::move(req),
-                         respond = std::move(respond)](bool error, std::function<void()> done) {
+                         respond = std::move(respond), permit](bool error, std::function<void()> done) {
       auto res = error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
                        : handle_safely(*route, req, params);
-      rt_->faults->answer([respond, res = std::move(res), done]() mutable {
+      rt_->faults->answer([respond, res = std::move(res), done, permit]() mutable {
         respond(std::move(res));
         done();
       });
@@ -137,7 +148,9 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
     return;
   }
   rt_->workers->post([route = match.route, params = std::move(match.params), req = std::move(req),
-                      respond = std::move(respond)] { respond(handle_safely(*route, req, params)); });
+                      respond = std::move(respond), permit = std::move(permit)] {
+    respond(handle_safely(*route, req, params));
+  });
 }
 
 void Service::add_actuator_routes() {
@@ -244,10 +257,11 @@ int Service::run() {
       [relay = rt.relay.get()] { relay->notify(); });
   bool guarded = false;
   for (auto& spec : specs_) {
-    guarded = guarded || spec.guard.has_value();
     auto core = std::make_unique<rest::ResourceCore>(spec, *rt.transactor);
-    rt.store->migrate(core->storage_schema());
+    guarded = guarded || core->guarded();
+    core->migrate();
     core->add_routes(router_);
+    if (spec.served) rt.bulkheads.configure(config_, spec.model->collection);
     rt.resources.push_back(std::move(core));
   }
   // Workers mostly wait (for their group's commit, or on a synchronous call), and a request

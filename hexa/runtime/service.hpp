@@ -15,6 +15,11 @@
 // yet starts), the retrier of parked events (events.retry.*, policies.hpp), the HTTP server
 // (server.port) with /actuator/health{,/liveness,/readiness}, and waits for SIGTERM/SIGINT,
 // then drains and exits cleanly.
+//
+// Each served resource may be given an inbound bulkhead (resources.<collection>.max-concurrent,
+// .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
+// wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
+// second) when its caller could not tell the outcome.
 #include <atomic>
 #include <list>
 #include <map>
@@ -80,6 +85,16 @@ class Service {
     specs_.emplace_back();
     Resource<T>(specs_.back()).read_only(model_of<T>().collection + " is a view kept from events; it cannot be written")
         .find_by(key_field);
+    return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
+                   std::move(key_field));
+  }
+
+  // The same, kept from events but not served (no routes): a read model for the service itself.
+  template <class T>
+  View<T> local_view(std::string key_field) {
+    specs_.emplace_back();
+    Resource<T> r(specs_.back());
+    specs_.back().served = false;
     return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
                    std::move(key_field));
   }
