@@ -65,8 +65,10 @@ def test_payment_down_refuses_quickly_and_changes_nothing(rr):
         assert reservation(rr, n)["reserveStatus"] == "reserve"
     rr.start_service("payment")
     assert totals(rr)["payments"] == payments_before, "no payment was taken while payment was down"
-    res = set_status(rr, n, "payment")
-    assert res.status == 200 and res.json()["reserveStatus"] == "paymentComp", res.body
+    # the refusals opened the breaker: it lets a probe through after wait-in-open (1 s)
+    res = wait_for(lambda: (r := set_status(rr, n, "payment")).status == 200 and r, timeout=10, interval=0.2,
+                   what="paying once payment is back")
+    assert res.json()["reserveStatus"] == "paymentComp", res.body
     assert [p["status"] for p in payments_of(rr, n)] == ["paid"]
 
 
