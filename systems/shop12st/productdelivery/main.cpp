@@ -1,0 +1,71 @@
+// Productdelivery service: on each placed order it checks the stock; with enough, it asks
+// marketing for the coupon (synchronously) and starts the delivery only once the coupon is
+// issued. A canceled order's delivery is canceled and its quantity put back in stock.
+#include "events.hpp"
+#include "hexa/service.hpp"
+#include "productdelivery/stock.hpp"
+
+using namespace shop12st;
+
+namespace {
+OrderMgmt delivery_for(const OrderPlaced& e) {
+  OrderMgmt m;
+  m.orderId = e.id;
+  m.itemId = e.productId;
+  m.itemName = e.productName;
+  m.qty = e.qty;
+  m.customerName = e.username;
+  m.deliveryAddress = e.address;
+  m.deliveryPhoneNumber = e.phoneNo;
+  return m;
+}
+
+Promote coupon_for(const OrderPlaced& e) {
+  Promote p = hexa::copy_fields<Promote>(e);
+  p.orderId = e.id;
+  return p;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  hexa::Service svc("productdelivery", argc, argv);
+  auto promotes = svc.remote<Promote>("marketing");
+
+  svc.resource<OrderMgmt>()
+      .read_only("deliveries are made from orders; they cannot be written from outside")
+      .find_by("orderId");
+  svc.resource<Stock>()
+      .find_by("productId")
+      .deny(hexa::Method::Delete, "a product's stock is set to 0, not deleted");
+
+  // INTERIM (until the saga seam lands): the coupon call runs inside the transaction.
+  svc.when<OrderPlaced>([&promotes](const OrderPlaced& e, hexa::UnitOfWork& uow) {
+    OrderMgmt m = delivery_for(e);
+    auto stock = uow.find_one<Stock>("productId", e.productId);
+    if (!stock || !stock->covers(e.qty)) {
+      m.out_of_stock();
+      uow.add(m);
+      uow.raise(hexa::copy_fields<OutOfStock>(m));
+      return;
+    }
+    const Promote coupon = promotes.create(coupon_for(e));
+    stock->take(e.qty);
+    uow.save(*stock);
+    m.start(coupon.couponId, coupon.couponKind);
+    uow.add(m);
+    uow.raise(hexa::copy_fields<DeliveryStarted>(m));
+  });
+
+  svc.when<OrderCanceled>([](const OrderCanceled& e, hexa::UnitOfWork& uow) {
+    auto m = uow.find_one<OrderMgmt>("orderId", e.id);
+    if (!m || !m->started()) return;  // out of stock: nothing was taken, nothing to cancel
+    m->cancel();
+    uow.save(*m);
+    if (auto stock = uow.find_one<Stock>("productId", m->itemId)) {
+      stock->put_back(m->qty);
+      uow.save(*stock);
+    }
+    uow.raise(hexa::copy_fields<DeliveryCanceled>(*m));
+  });
+  return svc.run();
+}
