@@ -40,12 +40,12 @@ int main(int argc, char** argv) {
         hexa::copy_fields_into(row, e);
         row.orderStatus = e.orderStatus;
       })
-      .on<DeliveryStarted>([](OrderStatus& row, const DeliveryStarted& e) {
-        row.orderStatus = e.orderStatus;
+      .on<CouponPublished>([](OrderStatus& row, const CouponPublished& e) {
         row.couponId = e.couponId;
         row.couponKind = e.couponKind;
-        row.couponUseYn = "Y";
+        row.couponUseYn = e.couponUseYn;
       })
+      .on<DeliveryStarted>([](OrderStatus& row, const DeliveryStarted& e) { row.orderStatus = e.orderStatus; })
       .on<OutOfStock>([](OrderStatus& row, const OutOfStock& e) { row.orderStatus = e.orderStatus; })
       .on<OrderCanceled>([](OrderStatus& row, const OrderCanceled& e) { row.orderStatus = e.orderStatus; })
       .on<DeliveryCanceled>([](OrderStatus& row, const DeliveryCanceled& e) { row.orderStatus = e.orderStatus; })

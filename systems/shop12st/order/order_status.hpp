@@ -1,5 +1,6 @@
 #pragma once
-// OrderStatus: the customer's screen (CQRS), one row per order, kept only from events. Its
+// OrderStatus: the customer's screen (CQRS), one row per order, kept only from events of the
+// three teams (the coupon from marketing's CouponPublished / CouponCanceled). Its
 // orderStatus follows the case: orderPlaced -> deliveryStarted | outOfStock -> orderCanceled
 // -> deliveryCanceled; couponUseYn turns N when marketing withdrew the coupon.
 #include <string>
