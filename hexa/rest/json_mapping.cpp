@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "hexa/model/errors.hpp"
+#include "hexa/rest/json_limits.hpp"
 
 namespace hexa::rest {
 
@@ -139,7 +140,7 @@ bool missing(const Record& r, const FieldInfo& f) {
 
 Json parse_object(const std::string& body) {
   if (body.empty()) throw Invalid("request body is missing: a JSON object is expected");
-  Json j = Json::parse(body, nullptr, false);
+  Json j = parse_client_json(body);  // bounded: json_limits.hpp
   if (j.is_discarded()) throw Invalid("malformed JSON in request body");
   if (!j.is_object()) throw Invalid("request body must be a JSON object");
   return j;

@@ -7,6 +7,7 @@
 
 #include "hexa/model/errors.hpp"
 #include "hexa/rest/ownership.hpp"
+#include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/logging.hpp"
 
 namespace hexa::rest {
@@ -57,15 +58,7 @@ Json link(const std::string& href) { return Json{{"href", href}}; }
 
 }  // namespace
 
-std::string base_url(const http::Request& req) {
-  std::string proto = header(req, "X-Forwarded-Proto");
-  std::string host = header(req, "X-Forwarded-Host");
-  if (host.empty()) host = header(req, "Host");
-  if (host.empty()) host = "localhost";
-  std::string port = header(req, "X-Forwarded-Port");
-  if (!port.empty() && host.find(':') == std::string::npos) host += ":" + port;
-  return (proto.empty() ? "http" : proto) + "://" + host;
-}
+std::string base_url(const http::Request& req) { return public_base_url(req); }  // public_url.hpp
 
 std::int64_t parse_id(const std::string& text) {
   std::int64_t id{};

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "hexa/domain.hpp"
+#include "hexa/rest/json_limits.hpp"
 #include "hexa/rest/json_mapping.hpp"
 
 namespace {
@@ -99,6 +100,37 @@ TEST(JsonMapping, CollectionNamesFollowSpringDataRest) {
   EXPECT_EQ(hexa::collection_name("RoomInfo"), "roomInfoes");
   EXPECT_EQ(hexa::collection_name("Delivery"), "deliveries");
   EXPECT_EQ(hexa::collection_name("Pay"), "pays");
+}
+
+}  // namespace
+
+namespace {
+
+std::string nested(std::size_t depth, std::string_view inner = "1") {
+  return std::string(depth, '[') + std::string(inner) + std::string(depth, ']');
+}
+
+// ~100,000 nested arrays (200 KB) once killed a service: rendering the type error recursed
+// down the whole value. Such a body is a 400 at a sane depth, whatever field holds it.
+TEST(JsonMapping, RefusesJsonNestedTooDeeplyWith400InsteadOfCrashing) {
+  for (const char* field : {"amt", "modelName", "unknownField"}) {
+    const std::string body = std::string(R"({"modelName":"a","amt":1,")") + field + R"(":)" + nested(100'000) + "}";
+    EXPECT_NE(invalid_message(body).find("nested deeper than 64"), std::string::npos) << field;
+    EXPECT_NE(invalid_message(body, BodyMode::Merge).find("nested deeper than 64"), std::string::npos) << field;
+  }
+  EXPECT_THROW(hexa::rest::parse_object("{\"a\":" + nested(65) + "}"), hexa::Invalid);
+  // Up to the limit, a deep value is judged like any other: the wrong type for 'amt'.
+  EXPECT_NE(invalid_message(R"({"modelName":"a","amt":)" + nested(63) + "}").find("'amt' must be an integer"),
+            std::string::npos);
+}
+
+TEST(JsonMapping, CountsOnlyBracketsOutsideStrings) {
+  using hexa::rest::within_json_depth;
+  EXPECT_TRUE(within_json_depth(R"({"a":")" + std::string(1000, '[') + R"("})"));
+  EXPECT_TRUE(within_json_depth(R"({"a":"\"[[[[","b":[1]})", 2));
+  EXPECT_FALSE(within_json_depth(R"({"a":[[1]]})", 2));
+  EXPECT_TRUE(within_json_depth(R"({"a":[[1]]})", 3));
+  EXPECT_EQ(hexa::rest::parse_object(R"({"a":)" + nested(63) + "}")["a"].is_array(), true);
 }
 
 }  // namespace
