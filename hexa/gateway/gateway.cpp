@@ -99,6 +99,7 @@ struct Gateway::Impl {
                }}) {
     // Made once the client exists, held above it: the client's last callbacks may still use it.
     if (config.get_bool("security.enabled", false)) authenticator = std::make_unique<Authenticator>(config, client);
+    else config.claim("security");  // read only when enabled (the `secure` profile checks it)
   }
 
   void handle(http::Request&& req, const http::Peer& peer, http::Responder respond);

@@ -1,5 +1,7 @@
 #include "hexa/rest/json_limits.hpp"
 
+#include "hexa/rest/exact_json.hpp"
+
 #include <fmt/format.h>
 
 #include "hexa/model/errors.hpp"
@@ -28,7 +30,7 @@ bool within_json_depth(std::string_view text, std::size_t max_depth) {
 Json parse_client_json(std::string_view text) {
   if (!within_json_depth(text))
     throw Invalid(fmt::format("JSON nested deeper than {} levels", kMaxJsonDepth));
-  return Json::parse(text, nullptr, false);
+  return parse(std::string(text));  // exact_json.hpp: decimals keep their digits
 }
 
 }  // namespace hexa::rest

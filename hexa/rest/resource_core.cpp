@@ -115,7 +115,7 @@ http::Response ResourceCore::item_response(const http::Request& req, http::Statu
   std::string singular = spec_.model->name;
   singular[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(singular[0])));
   j["_links"] = Json{{"self", link(self)}, {singular, link(self)}};
-  auto res = http::json_response(req, status, j.dump());
+  auto res = http::json_response(req, status, dump(j));
   if (status == http::Status::created) res.set(http::beast_http::field::location, self);
   return res;
 }
@@ -185,7 +185,7 @@ http::Response ResourceCore::list(const http::Request& req, Query query, const s
   body["_links"] = Json{{"self", link(base + self_path)}, {"search", link(base + base_path_ + "/search")}};
   body["page"] = Json{{"size", size}, {"totalElements", total},
                       {"totalPages", (total + size - 1) / size}, {"number", page}};
-  return http::json_response(req, http::Status::ok, body.dump());
+  return http::json_response(req, http::Status::ok, dump(body));
 }
 
 http::Response ResourceCore::search(const http::Request& req, const std::string& finder) {

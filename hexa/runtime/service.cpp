@@ -220,9 +220,19 @@ int Service::run() {
   options.port = static_cast<std::uint16_t>(config_.get_int("server.port", 8080));
   options.body_limit = config_.get_int("server.max-body-bytes", 1024 * 1024);
   options.io_threads = static_cast<int>(config_.get_int("server.io-threads", 1));
+  const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
   // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
+  auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
+  try {
+    config_.check_known();  // every start-up read is done: a key nobody read is a typo
+  } catch (const std::runtime_error& e) {
+    spdlog::critical("{} cannot start: {}", instance_, e.what());
+    rt.faults.reset();
+    rt.workers->stop();
+    return 1;
+  }
   rt.server = std::make_unique<http::Server>(
-      options, http::PeerDispatch{[this, forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1")](
+      options, http::PeerDispatch{[this, forwarded = std::move(forwarded)](
                                       http::Request&& req, const http::Peer& peer, http::Responder r) {
         if (const auto problem = refusal_at_door(req, peer, forwarded))
           return r(http::error_response(req, http::Status::bad_request, *problem));
@@ -255,7 +265,7 @@ int Service::run() {
   const int sig = process_.wait_for_stop();
   spdlog::info("{} stopping (signal {})", instance_, sig);
   rt.ready = false;
-  rt.server->stop(std::chrono::milliseconds(config_.get_int("server.shutdown-grace-ms", 5000)));
+  rt.server->stop(grace);
   rt.subscription.reset();
   {
     std::lock_guard lock(rt.mutex);
