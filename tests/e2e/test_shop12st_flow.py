@@ -1,6 +1,7 @@
 """12번가: the seed's own commands, an order paid at once, a delivery that starts only with its
 coupon, out of stock, the race for the last unit, and the cancellation chain."""
 import json
+import re
 import subprocess
 import threading
 
@@ -33,7 +34,8 @@ def test_seed_commands_work_as_written(shop):
                     'phoneNo=01012341234', 'productId=1', 'productName=ITbook', 'productPrice:=10000', 'qty:=1')
     oid = placed["id"]
     assert placed["payStatus"] == "paid" and placed["orderStatus"] == "orderPlaced"
-    assert placed["orderDate"], "the service dates the order"
+    # The service dates the order, written as Jackson writes a java.util.Date.
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", placed["orderDate"]), placed["orderDate"]
     assert placed["_links"]["self"]["href"].endswith(f"/orders/{oid}")
     wait_for(lambda: any(r["orderId"] == oid and r["orderStatus"] == "deliveryStarted"
                          for r in httpie(port, ":8088/orderStatuses")["_embedded"]["orderStatuses"]),

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
 
   svc.resource<Order>()
       .on_created([](Order& o, hexa::UnitOfWork& uow) {
-        o.place(hexa::now_ms());
+        o.place(hexa::Timestamp::now());
         uow.raise(hexa::copy_fields<OrderPlaced>(o));
       })
       .command("orderStatus", "orderCanceled", [](Order& o, hexa::UnitOfWork& uow) {

@@ -21,7 +21,7 @@ struct Order {
   std::int64_t qty = 0;
   std::string payStatus;
   std::string orderStatus;
-  std::int64_t orderDate = 0;
+  hexa::Timestamp orderDate;  // when it was placed, set by the service
   std::string couponId;    // the coupon marketing gave with the delivery
   std::string couponKind;
   std::string couponUseYn;
@@ -45,7 +45,7 @@ struct Order {
   }
 
   // Ordering is paying: both or neither.
-  void place(std::int64_t now) {
+  void place(hexa::Timestamp now) {
     payStatus = "paid";
     orderStatus = "orderPlaced";
     orderDate = now;
