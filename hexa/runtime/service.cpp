@@ -36,6 +36,7 @@ struct Service::Runtime {
   std::condition_variable wake;
   bool stopping = false;
   std::thread reconciler;
+  std::thread retrier;  // of parked events
 };
 
 namespace {
@@ -89,6 +90,12 @@ Service::Service(std::string name, int argc, char** argv)
 Service::~Service() = default;
 
 void Service::on_event(const std::string& type, PolicyFn fn) { policies_.add(type, std::move(fn)); }
+
+Channel& Service::channel(const std::string& name) {
+  auto& c = channels_[name];
+  if (!c) c = open_channel(name, config_, *client_);
+  return *c;
+}
 
 RemoteCaller& Service::caller(const std::string& service) {
   auto& c = callers_[service];
@@ -181,6 +188,42 @@ void Service::add_fault_control_route() {
   }, Blocking::No);
 }
 
+// The event subscription, and the thread that retries parked events (policies.hpp).
+void Service::start_policies() {
+  auto& rt = *rt_;
+  policies_.set_options(PolicyOptions::from(config_));
+  policies_.migrate(*rt.store);
+  const std::string start = config_.get("events.start", "earliest");
+  if (start != "earliest" && start != "latest")
+    throw std::runtime_error("events.start: '" + start + "' is neither earliest nor latest");
+  rt.subscription = rt.bus->subscribe_batches(
+      {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types(),
+       .start = start == "latest" ? Start::latest : Start::earliest},
+      [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
+  metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
+                 [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
+  metrics_.gauge("hexa_events_refused_total", "", "events a policy refused (final: a domain refusal)",
+                 [this] { return static_cast<double>(policies_.refused()); });
+  metrics_.gauge("hexa_events_parked_total", "", "events parked to be retried later",
+                 [this] { return static_cast<double>(policies_.parked()); });
+  metrics_.gauge("hexa_events_given_up_total", "", "parked events given up after events.retry.max-attempts",
+                 [this] { return static_cast<double>(policies_.given_up()); });
+  const auto tick = std::chrono::milliseconds(std::min<std::int64_t>(policies_.options().initial_ms, 100));
+  rt.retrier = std::thread([this, &rt, tick] {
+    std::unique_lock lock(rt.mutex);
+    while (!rt.stopping) {
+      lock.unlock();
+      try {
+        policies_.retry_parked(*rt.transactor);
+      } catch (const std::exception& e) {
+        spdlog::warn("retrying parked events: {}", e.what());
+      }
+      lock.lock();
+      rt.wake.wait_for(lock, tick, [&] { return rt.stopping; });
+    }
+  });
+}
+
 int Service::run() {
   rt_ = std::make_unique<Runtime>();
   auto& rt = *rt_;
@@ -239,13 +282,7 @@ int Service::run() {
         dispatch(std::move(req), std::move(r));
       }});
   rt.server->start();
-  if (!policies_.empty()) {
-    rt.subscription = rt.bus->subscribe_batches(
-        {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types()},
-        [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
-    metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
-                   [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
-  }
+  if (!policies_.empty()) start_policies();
   if (guarded)
     rt.reconciler = std::thread([this, &rt] {
       std::unique_lock lock(rt.mutex);
@@ -273,6 +310,7 @@ int Service::run() {
   }
   rt.wake.notify_all();
   if (rt.reconciler.joinable()) rt.reconciler.join();
+  if (rt.retrier.joinable()) rt.retrier.join();
   rt.faults.reset();
   rt.workers->stop();
   rt.relay.reset();
