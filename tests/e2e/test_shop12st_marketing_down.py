@@ -62,6 +62,7 @@ def test_kill9_between_the_coupon_and_its_commit_issues_one_coupon(shop):
     try:
         oid = order(shop, "k9", 2).json()["id"]
         wait_for(lambda: row_for(shop, "promotes", oid), timeout=30, what="coupon issued by marketing")
+        assert row_for(shop, "ordermgmts", oid) is None, "productdelivery has not committed the delivery"
         victim = shop.instances("productdelivery")[0]
         os.kill(victim["pid"], signal.SIGKILL)
         wait_for(lambda: (i := shop.instances("productdelivery")[0])["pid"] != victim["pid"] and is_ready(i["port"]),

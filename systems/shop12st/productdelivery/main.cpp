@@ -1,6 +1,8 @@
-// Productdelivery service: on each placed order it checks the stock; with enough, it asks
-// marketing for the coupon (synchronously) and starts the delivery only once the coupon is
-// issued. A canceled order's delivery is canceled and its quantity put back in stock.
+// Productdelivery service: on each placed order it takes the quantity from stock; then asks
+// marketing for the coupon (synchronously, outside any transaction) and starts the delivery
+// only once the coupon is issued. Marketing down: the order waits, its units held once, and is
+// asked again until marketing answers; a refused coupon puts the units back. A canceled
+// order's delivery is canceled and its quantity put back in stock.
 #include "events.hpp"
 #include "hexa/service.hpp"
 #include "productdelivery/stock.hpp"
@@ -38,27 +40,43 @@ int main(int argc, char** argv) {
       .find_by("productId")
       .deny(hexa::Method::Delete, "a product's stock is set to 0, not deleted");
 
-  // INTERIM (until the saga seam lands): the coupon call runs inside the transaction.
-  svc.when<OrderPlaced>([&promotes](const OrderPlaced& e, hexa::UnitOfWork& uow) {
-    OrderMgmt m = delivery_for(e);
-    auto stock = uow.find_one<Stock>("productId", e.productId);
-    if (!stock || !stock->covers(e.qty)) {
-      m.out_of_stock();
-      uow.add(m);
-      uow.raise(hexa::copy_fields<OutOfStock>(m));
-      return;
-    }
-    const Promote coupon = promotes.create(coupon_for(e));
-    stock->take(e.qty);
-    uow.save(*stock);
-    m.start(coupon.couponId, coupon.couponKind);
-    uow.add(m);
-    uow.raise(hexa::copy_fields<DeliveryStarted>(m));
-  });
+  svc.when<OrderPlaced>()
+      .local([](const OrderPlaced& e, hexa::UnitOfWork& uow) {  // the units are held for the order
+        auto stock = uow.find_one<Stock>("productId", e.productId);
+        if (!stock || !stock->covers(e.qty)) {
+          OrderMgmt m = delivery_for(e);
+          m.out_of_stock();
+          uow.add(m);
+          uow.raise(hexa::copy_fields<OutOfStock>(m));
+          return false;
+        }
+        stock->take(e.qty);
+        uow.save(*stock);
+        return true;
+      })
+      .call([&promotes](const OrderPlaced& e, const hexa::StepContext& s) {
+        return promotes.create(coupon_for(e), s.deadline_ms);
+      })
+      .then([](const OrderPlaced& e, const Promote& coupon, hexa::UnitOfWork& uow) {
+        OrderMgmt m = delivery_for(e);
+        m.start(coupon.couponId, coupon.couponKind);
+        uow.add(m);
+        uow.raise(hexa::copy_fields<DeliveryStarted>(m));
+      })
+      .undo([](const OrderPlaced& e, hexa::UnitOfWork& uow) {  // no coupon, no delivery: units back
+        if (auto stock = uow.find_one<Stock>("productId", e.productId)) {
+          stock->put_back(e.qty);
+          uow.save(*stock);
+        }
+        OrderMgmt m = delivery_for(e);
+        m.cancel();
+        uow.add(m);
+        uow.raise(hexa::copy_fields<DeliveryCanceled>(m));
+      });
 
   svc.when<OrderCanceled>([](const OrderCanceled& e, hexa::UnitOfWork& uow) {
     auto m = uow.find_one<OrderMgmt>("orderId", e.id);
-    if (!m || !m->started()) return;  // out of stock: nothing was taken, nothing to cancel
+    if (!m || !m->started()) return;  // out of stock or refused: nothing held, nothing to cancel
     m->cancel();
     uow.save(*m);
     if (auto stock = uow.find_one<Stock>("productId", m->itemId)) {
