@@ -55,6 +55,16 @@ def test_seed_http_literal_strings_are_accepted(shop):
     assert res.json()["qty"] == 1 and res.json()["productPrice"] == 10000
 
 
+def test_stock_is_known_by_its_product_and_a_second_post_restocks(shop):
+    row = stock(shop, "s1", 4, name="Go book")
+    assert "id" not in row and row["_links"]["self"]["href"].endswith("/stocks/s1")
+    again = shop.http("POST", "/stocks", {"productId": "s1", "productName": "Go book", "stock": 9})
+    assert again.status in (200, 201), again.body
+    assert units(shop, "s1") == 9
+    assert [s["productId"] for s in shop.all_items("stocks")].count("s1") == 1
+    assert shop.http("GET", "/stocks/none").status == 404
+
+
 def test_order_is_paid_delivered_with_its_coupon_and_stock_taken(shop):
     stock(shop, "p3", 5)
     res = order(shop, "p3", 2, name="C++ book", price=30000)

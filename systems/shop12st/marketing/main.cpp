@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
       .deny(hexa::Method::Delete, "coupons change only through their order");
 
   svc.when<DeliveryCanceled>([](const DeliveryCanceled& e, hexa::UnitOfWork& uow) {
-    auto p = uow.find_one<Promote>("orderId", e.orderId);
+    auto p = uow.find_one(&Promote::orderId, e.orderId);
     if (!p) return;  // no coupon was issued (refused, or out of stock)
     p->cancel();
     uow.save(*p);

@@ -37,12 +37,12 @@ int main(int argc, char** argv) {
       .read_only("deliveries are made from orders; they cannot be written from outside")
       .find_by("orderId");
   svc.resource<Stock>()
-      .find_by("productId")
+      .post_updates_by_key()  // POST /stocks of a product already held sets its count (a restock)
       .deny(hexa::Method::Delete, "a product's stock is set to 0, not deleted");
 
   svc.when<OrderPlaced>()
       .local([](const OrderPlaced& e, hexa::UnitOfWork& uow) {  // the units are held for the order
-        auto stock = uow.find_one<Stock>("productId", e.productId);
+        auto stock = uow.find<Stock>(e.productId);
         if (!stock || !stock->covers(e.qty)) {
           OrderMgmt m = delivery_for(e);
           m.out_of_stock();
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
         return true;
       })
       .call([&promotes](const OrderPlaced& e, const hexa::StepContext& s) {
-        return promotes.create(coupon_for(e), s.deadline_ms);
+        return promotes.create(coupon_for(e), s);  // s: deadline and Idempotency-Key
       })
       .then([](const OrderPlaced& e, const Promote& coupon, hexa::UnitOfWork& uow) {
         OrderMgmt m = delivery_for(e);
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
         uow.raise(hexa::copy_fields<DeliveryStarted>(m));
       })
       .undo([](const OrderPlaced& e, hexa::UnitOfWork& uow) {  // no coupon, no delivery: units back
-        if (auto stock = uow.find_one<Stock>("productId", e.productId)) {
+        if (auto stock = uow.find<Stock>(e.productId)) {
           stock->put_back(e.qty);
           uow.save(*stock);
         }
@@ -75,11 +75,11 @@ int main(int argc, char** argv) {
       });
 
   svc.when<OrderCanceled>([](const OrderCanceled& e, hexa::UnitOfWork& uow) {
-    auto m = uow.find_one<OrderMgmt>("orderId", e.id);
+    auto m = uow.find_one(&OrderMgmt::orderId, e.id);
     if (!m || !m->started()) return;  // out of stock or refused: nothing held, nothing to cancel
     m->cancel();
     uow.save(*m);
-    if (auto stock = uow.find_one<Stock>("productId", m->itemId)) {
+    if (auto stock = uow.find<Stock>(m->itemId)) {
       stock->put_back(m->qty);
       uow.save(*stock);
     }

@@ -1,5 +1,6 @@
 #pragma once
-// Stock: how many units of a product the delivery team holds, one row per product.
+// Stock: how many units of a product the delivery team holds, one row per product, known by
+// the product's id (/stocks/{productId}).
 #include <string>
 
 #include "hexa/domain.hpp"
@@ -9,14 +10,12 @@ namespace shop12st {
 struct Stock {
   static constexpr std::string_view name = "Stock";
 
-  std::int64_t id = 0;
   std::string productId;
   std::string productName;
   std::int64_t stock = 0;  // units on hand
 
   static hexa::Fields<Stock> fields() {
-    return {hexa::field("id", &Stock::id),
-            hexa::field("productId", &Stock::productId, {.required = true, .unique = true}),
+    return {hexa::field("productId", &Stock::productId, {.required = true, .key = true, .assigned = true}),
             hexa::field("productName", &Stock::productName),
             hexa::field("stock", &Stock::stock, {.required = true, .min = 0})};
   }
