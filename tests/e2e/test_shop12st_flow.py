@@ -127,6 +127,7 @@ def test_cancel_chain_puts_the_exact_quantity_back_and_a_second_cancel_conflicts
     row = status_is(shop, oid, "deliveryCanceled")
     wait_for(lambda: row_for(shop, "promotes", oid)["couponUseYn"] == "N", what="coupon canceled")
     wait_for(lambda: row_for(shop, "orderStatuses", oid)["couponUseYn"] == "N", what="status shows the coupon canceled")
+    wait_for(lambda: shop.http("GET", f"/orders/{oid}").json()["couponUseYn"] == "N", what="the order's coupon withdrawn")
     assert row["orderId"] == oid
     assert row_for(shop, "ordermgmts", oid)["orderStatus"] == "deliveryCanceled"
     assert units(shop, "p6") == 10, "exactly the ordered quantity is back"

@@ -6,6 +6,13 @@
 
 using namespace shop12st;
 
+// An order and its status row are their customer's: a caller the gateway limits to its own rows
+// (a CUSTOMER under the `secure` profile) orders, reads and cancels only in its own name.
+template <>
+inline constexpr std::string_view hexa::owner_field<Order> = "username";
+template <>
+inline constexpr std::string_view hexa::owner_field<OrderStatus> = "username";
+
 int main(int argc, char** argv) {
   hexa::Service svc("order", argc, argv);
 

@@ -23,7 +23,8 @@ struct Stock {
   bool covers(std::int64_t qty) const { return stock >= qty; }
   void take(std::int64_t qty) {
     if (!covers(qty))
-      throw hexa::Conflict("product " + productId + " has " + std::to_string(stock) + " left, not " + std::to_string(qty));
+      throw hexa::Conflict("product " + productId + " has " + std::to_string(stock) + " left, not " +
+                           std::to_string(qty));
     stock -= qty;
   }
   void put_back(std::int64_t qty) { stock += qty; }
