@@ -37,7 +37,8 @@ def test_more_than_three_orders_in_flight_are_turned_away_at_once(shop):
     assert len(refused) >= CUSTOMERS - 6
     for res, elapsed in refused:
         assert "try again shortly" in res.json()["message"] and "retry-after" in res.headers
-        assert elapsed < 0.35, f"a refusal took {elapsed:.3f}s: it waited instead of being turned away"
+        # Under the 400 ms an order takes at the least: a refusal never waited for a place.
+        assert elapsed < 0.4, f"a refusal took {elapsed:.3f}s: it waited instead of being turned away"
     # Reads of the screen are not held back by the order bulkhead.
     assert shop.http("GET", "/orderStatuses").status == 200
     ids = [r.json()["id"] for r in accepted]
