@@ -28,6 +28,34 @@ Payment payment_for(const Reservation& r) {
   return p;
 }
 
+// Paying is a guarded command: no paymentComp without payment's yes, and no payment kept for a
+// reservation that is not confirmed (resource.hpp, rest::CommandGuard).
+hexa::CommandGuard<Reservation> paid_by(hexa::Remote<Payment>& payments) {
+  return {.confirm = [&payments](const Reservation& r, std::int64_t deadline_ms) {
+            r.check_payable();  // nothing is charged for a refused transition
+            if (payments.create(payment_for(r), deadline_ms).status != "paid")
+              throw hexa::Conflict("reservation " + std::to_string(r.reservationNumber) + " was cancelled");
+          },
+          .confirmed = [&payments](const Reservation& r) -> std::optional<bool> {
+            try {
+              return payments.exists(&Payment::reservationNumber, r.reservationNumber);
+            } catch (const hexa::Unavailable&) {
+              return std::nullopt;  // payment unreachable: ask again later
+            }
+          },
+          .then = [](Reservation& r, hexa::UnitOfWork& uow) {
+            // Cancelled by the saga while payment was asked: its ReservationCanceled refunds
+            // the payment (payment keeps the order of the two, see there).
+            if (!r.live()) return;
+            r.paid();
+            uow.raise(hexa::copy_fields<ReservationConfirmed>(r));
+          },
+          .fallback = "payment is busy, please try again later",
+          // the whole ask, retries included (each attempt: clients.payment.timeout-ms); an
+          // outcome still unknown then is settled by the reconciler soon after
+          .timeout_ms = 1500};
+}
+
 // The saga's compensation: room refused the reservation (room unknown or already taken).
 void compensate(const RoomReservationRejected& e, hexa::UnitOfWork& uow) {
   auto r = uow.find<Reservation>(e.reservationNumber);
@@ -49,29 +77,7 @@ int main(int argc, char** argv) {
       .post_updates_by_key()
       .on_created(reserve)
       .command("reserveStatus", "payment")
-      .guarded_by({.confirm = [&payments](const Reservation& r, std::int64_t deadline_ms) {
-                     r.check_payable();  // nothing is charged for a refused transition
-                     if (payments.create(payment_for(r), deadline_ms).status != "paid")
-                       throw hexa::Conflict("reservation " + std::to_string(r.reservationNumber) + " was cancelled");
-                   },
-                   .confirmed = [&payments](const Reservation& r) -> std::optional<bool> {
-                     try {
-                       return payments.exists(&Payment::reservationNumber, r.reservationNumber);
-                     } catch (const hexa::Unavailable&) {
-                       return std::nullopt;  // payment unreachable: ask again later
-                     }
-                   },
-                   .then = [](Reservation& r, hexa::UnitOfWork& uow) {
-                     // Cancelled by the saga while payment was asked: its ReservationCanceled
-                     // refunds the payment (payment keeps the order of the two, see there).
-                     if (!r.live()) return;
-                     r.paid();
-                     uow.raise(hexa::copy_fields<ReservationConfirmed>(r));
-                   },
-                   .fallback = "payment is busy, please try again later",
-                   // the whole ask, retries included (each attempt: clients.payment.timeout-ms);
-                   // an outcome still unknown then is settled by the reconciler soon after
-                   .timeout_ms = 1500})
+      .guarded_by(paid_by(payments))
       .command("reserveStatus", "cancel", [](Reservation& r, hexa::UnitOfWork& uow) {
         r.cancel();
         uow.raise(hexa::copy_fields<ReservationCanceled>(r));
