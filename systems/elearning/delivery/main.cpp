@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
 
   svc.resource<Delivery>()
       .idempotent_on("applyId")
+      .find_by("deliveryStatus")
       .command("deliveryStatus", "cancelled", [](Delivery& d, hexa::UnitOfWork& uow) {
         d.cancel();
         uow.raise(hexa::copy_fields<DeliveryCancelled>(d));

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
 
   svc.resource<Pay>()
       .idempotent_on("applyId")
+      .find_by("payStatus")
       .on_created([](Pay& pay, hexa::UnitOfWork& uow) { uow.raise(hexa::copy_fields<PayCompleted>(pay)); })
       .deny(hexa::Method::Put, "payments change only through their application")
       .deny(hexa::Method::Patch, "payments change only through their application")
