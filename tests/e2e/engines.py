@@ -16,12 +16,14 @@ SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 PROFILE = os.environ.get("E2E_PROFILE", "")  # empty: the embedded defaults (SQLite, log bus)
 KNOWN = {"kafka", "postgres", "mariadb", "polyglot"}
 
-# Which engine each profile puts each car rental service on; mypage stays on SQLite in polyglot.
-STORES = {
-    "postgres": {s: "postgres" for s in ("contract", "pay", "reservation", "mypage")},
-    "mariadb": {s: "mariadb" for s in ("contract", "pay", "reservation", "mypage")},
-    "polyglot": {"contract": "postgres", "pay": "postgres", "reservation": "mariadb"},
-}
+# Which engine each profile puts each service of a system on (as its system.yaml's profiles do);
+# mypage stays on SQLite in polyglot.
+SERVICES = {"carrental": ("contract", "pay", "reservation", "mypage"),
+            "elearning": ("apply", "pay", "delivery", "mypage")}
+STORES = {system: {"postgres": {s: "postgres" for s in services},
+                   "mariadb": {s: "mariadb" for s in services}} for system, services in SERVICES.items()}
+STORES["carrental"]["polyglot"] = {"contract": "postgres", "pay": "postgres", "reservation": "mariadb"}
+STORES["elearning"]["polyglot"] = {"apply": "postgres", "pay": "postgres", "delivery": "mariadb"}
 
 
 def profiles():
@@ -57,9 +59,11 @@ class Engines:
 
     def __init__(self, names):
         self.names = names
-        self.stores = {}
-        for name in names:
-            self.stores.update(STORES.get(name, {}))  # a later profile wins, as in the launcher
+        self.stores = {}  # system -> service -> engine
+        for system, by_profile in STORES.items():
+            self.stores[system] = {}
+            for name in names:
+                self.stores[system].update(by_profile.get(name, {}))  # a later profile wins, as in the launcher
         self.dir = Path(tempfile.mkdtemp(prefix="e2e-engines-"))
         self.dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
         self.env = dict(os.environ, HEXA_DATA_DIR=str(self.dir))
@@ -74,7 +78,7 @@ class Engines:
 
     def _start(self):
         starts = []
-        for engine in sorted(set(self.stores.values())):
+        for engine in sorted({e for stores in self.stores.values() for e in stores.values()}):
             self.ports[engine] = free_port()
             starts.append(([str(SCRIPTS / "db-dev"), "start", engine, str(self.ports[engine])],
                            dict(self.env, DB_OWNER_PID=str(os.getpid())), f"db-dev start {engine}"))
@@ -88,13 +92,13 @@ class Engines:
                     KAFKA_CONTROLLER_PORT=str(self.ports.setdefault("kafka-controller", free_port())),
                     KAFKA_OWNER_PID=str(os.getpid()))
 
-    def up_args(self):
+    def up_args(self, system="carrental"):
         """`hexa up` arguments for one new System: the profiles, and its own namespace and
         databases on this process's servers."""
         n = next(self.systems)
         prefix = f"e2e{n}"
         args = ["--profile", ",".join(self.names)]
-        for service, engine in self.stores.items():
+        for service, engine in self.stores[system].items():
             scheme = "postgresql" if engine == "postgres" else "mariadb"
             args += ["--env", f"{service}:STORE_URL={scheme}://hexa:hexa@127.0.0.1:{self.ports[engine]}/"
                               f"{prefix}_{service}"]

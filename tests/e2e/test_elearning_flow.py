@@ -2,6 +2,7 @@
 cancels the delivery first, MyPage's one row per application, and CFG_SERVICE_TYPE."""
 import pytest
 
+import engines
 from conftest import System, wait_for
 from elearning import SEED, apply, cancel, httpie, row_for, wait_row
 
@@ -88,3 +89,13 @@ def test_service_type_is_logged_with_each_application(elearning):
     line = next(l for l in elearning.service_log("apply-1").splitlines() if f"application {aid} by" in l)
     assert "CFG_SERVICE_TYPE=PRODUCT" in line
     assert f"key={aid}" in line, "the log line carries the application's correlation key"
+
+
+@pytest.mark.skipif("polyglot" not in engines.profiles(), reason="the polyglot profile selects the stores")
+def test_apply_and_mypage_keep_their_data_on_different_stores(elearning):
+    aid = apply(elearning).json()["id"]
+    wait_row(elearning, "myPages", aid, deliveryStatus="started")
+    folder = elearning.data_dir / "elearning"
+    assert (folder / "mypage" / "mypage.db").exists(), "mypage on its SQLite file"
+    assert not (folder / "apply" / "apply.db").exists(), "apply on PostgreSQL"
+    assert not (folder / "delivery" / "delivery.db").exists(), "delivery on MariaDB"
