@@ -53,7 +53,9 @@ def assert_busy(res):
 
 
 def test_pay_stopped_then_back(elearning):
-    assert apply(elearning).status == 201
+    aid = apply(elearning).json()["id"]
+    wait_for(lambda: f"application {aid} by" in elearning.service_log("apply-1"), what="log line")
+    assert "CFG_SERVICE_TYPE=DEVELOP" in elearning.service_log("apply-1"), "DEVELOP unless the environment says"
     before = settled_totals(elearning)
     elearning.stop_service("pay")
     for i in range(5):
