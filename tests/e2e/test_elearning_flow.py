@@ -99,3 +99,16 @@ def test_apply_and_mypage_keep_their_data_on_different_stores(elearning):
     assert (folder / "mypage" / "mypage.db").exists(), "mypage on its SQLite file"
     assert not (folder / "apply" / "apply.db").exists(), "apply on PostgreSQL"
     assert not (folder / "delivery" / "delivery.db").exists(), "delivery on MariaDB"
+
+
+def test_amount_keeps_its_fractions_exactly_at_apply_pay_and_mypage(elearning):
+    res = elearning.http("POST", "/applies", '{"studentId": "decimal", "qty": 1, "amount": 1000.50}')
+    assert res.status == 201, res.body
+    assert '"amount":1000.50' in res.body.replace(" ", ""), res.body
+    aid = res.json()["id"]
+    wait_row(elearning, "myPages", aid, deliveryStatus="started")
+    for path in (f"/applies/{aid}", f"/pays/search/findByApplyId?applyId={aid}", f"/myPages/search/findByApplyId?applyId={aid}"):
+        body = elearning.http("GET", path).body.replace(" ", "")
+        assert '"amount":1000.50' in body, (path, body)
+    as_text = elearning.http("POST", "/applies", '{"studentId": "decimal", "qty": 1, "amount": "0.10"}')
+    assert as_text.status == 201 and '"amount":0.10' in as_text.body.replace(" ", ""), as_text.body
