@@ -9,6 +9,9 @@
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/events/payload.hpp"
 #include "hexa/http/server.hpp"
+#include "hexa/http/syntax.hpp"
+#include "hexa/rest/json_limits.hpp"
+#include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/health.hpp"
 #include "hexa/runtime/logging.hpp"
@@ -33,6 +36,7 @@ struct Service::Runtime {
   std::condition_variable wake;
   bool stopping = false;
   std::thread reconciler;
+  std::thread retrier;  // of parked events
 };
 
 namespace {
@@ -59,9 +63,20 @@ http::Response handle_safely(const Route& route, const http::Request& req, const
 bool has_json_body(const http::Request& req) {
   auto it = req.find(http::beast_http::field::content_type);
   if (it == req.end()) return false;
-  std::string type(it->value());
+  std::string type(it->value().substr(0, it->value().find(';')));  // the media type, no parameters
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type.rfind("application/json", 0) == 0 || type.find("+json") != std::string::npos;
+  // application/json or a structured suffix (application/merge-patch+json); not application/jsonp
+  return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+// Why a request is a 400 before any route sees it: forwarded headers a trusted proxy got wrong,
+// or a path or query that is not UTF-8 once decoded (JSON could not carry it back).
+std::optional<std::string> refusal_at_door(http::Request& req, const http::Peer& peer,
+                                           const rest::ForwardedHeaders& forwarded) {
+  if (auto problem = forwarded.admit(req, peer.address)) return problem;
+  if (!http::is_valid_utf8(url_decode(req.target()))) return "the request's path or query is not UTF-8";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -75,6 +90,12 @@ Service::Service(std::string name, int argc, char** argv)
 Service::~Service() = default;
 
 void Service::on_event(const std::string& type, PolicyFn fn) { policies_.add(type, std::move(fn)); }
+
+Channel& Service::channel(const std::string& name) {
+  auto& c = channels_[name];
+  if (!c) c = open_channel(name, config_, *client_);
+  return *c;
+}
 
 RemoteCaller& Service::caller(const std::string& service) {
   auto& c = callers_[service];
@@ -145,7 +166,7 @@ void Service::add_actuator_routes() {
 
 void Service::add_fault_control_route() {
   router_.add(http::Verb::post, "/actuator/faults", [this](const http::Request& req, const PathParams&) {
-    auto body = rest::Json::parse(req.body(), nullptr, false);
+    auto body = rest::parse_client_json(req.body());
     if (!body.is_object()) throw Invalid("a JSON object of fault settings is expected");
     std::map<std::string, std::optional<std::string>> given;
     for (const auto& [k, v] : body.items())
@@ -165,6 +186,42 @@ void Service::add_fault_control_route() {
                  o.delay_max_ms, o.error_rate, o.capacity, o.answer_delay_ms);
     return http::json_response(req, http::Status::ok, body.dump());
   }, Blocking::No);
+}
+
+// The event subscription, and the thread that retries parked events (policies.hpp).
+void Service::start_policies() {
+  auto& rt = *rt_;
+  policies_.set_options(PolicyOptions::from(config_));
+  policies_.migrate(*rt.store);
+  const std::string start = config_.get("events.start", "earliest");
+  if (start != "earliest" && start != "latest")
+    throw std::runtime_error("events.start: '" + start + "' is neither earliest nor latest");
+  rt.subscription = rt.bus->subscribe_batches(
+      {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types(),
+       .start = start == "latest" ? Start::latest : Start::earliest},
+      [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
+  metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
+                 [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
+  metrics_.gauge("hexa_events_refused_total", "", "events a policy refused (final: a domain refusal)",
+                 [this] { return static_cast<double>(policies_.refused()); });
+  metrics_.gauge("hexa_events_parked_total", "", "events parked to be retried later",
+                 [this] { return static_cast<double>(policies_.parked()); });
+  metrics_.gauge("hexa_events_given_up_total", "", "parked events given up after events.retry.max-attempts",
+                 [this] { return static_cast<double>(policies_.given_up()); });
+  const auto tick = std::chrono::milliseconds(std::min<std::int64_t>(policies_.options().initial_ms, 100));
+  rt.retrier = std::thread([this, &rt, tick] {
+    std::unique_lock lock(rt.mutex);
+    while (!rt.stopping) {
+      lock.unlock();
+      try {
+        policies_.retry_parked(*rt.transactor);
+      } catch (const std::exception& e) {
+        spdlog::warn("retrying parked events: {}", e.what());
+      }
+      lock.lock();
+      rt.wake.wait_for(lock, tick, [&] { return rt.stopping; });
+    }
+  });
 }
 
 int Service::run() {
@@ -206,17 +263,26 @@ int Service::run() {
   options.port = static_cast<std::uint16_t>(config_.get_int("server.port", 8080));
   options.body_limit = config_.get_int("server.max-body-bytes", 1024 * 1024);
   options.io_threads = static_cast<int>(config_.get_int("server.io-threads", 1));
-  rt.server = std::make_unique<http::Server>(options, [this](http::Request&& req, http::Responder r) {
-    dispatch(std::move(req), std::move(r));
-  });
-  rt.server->start();
-  if (!policies_.empty()) {
-    rt.subscription = rt.bus->subscribe_batches(
-        {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types()},
-        [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
-    metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
-                   [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
+  const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
+  // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
+  auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
+  try {
+    config_.check_known();  // every start-up read is done: a key nobody read is a typo
+  } catch (const std::runtime_error& e) {
+    spdlog::critical("{} cannot start: {}", instance_, e.what());
+    rt.faults.reset();
+    rt.workers->stop();
+    return 1;
   }
+  rt.server = std::make_unique<http::Server>(
+      options, http::PeerDispatch{[this, forwarded = std::move(forwarded)](
+                                      http::Request&& req, const http::Peer& peer, http::Responder r) {
+        if (const auto problem = refusal_at_door(req, peer, forwarded))
+          return r(http::error_response(req, http::Status::bad_request, *problem));
+        dispatch(std::move(req), std::move(r));
+      }});
+  rt.server->start();
+  if (!policies_.empty()) start_policies();
   if (guarded)
     rt.reconciler = std::thread([this, &rt] {
       std::unique_lock lock(rt.mutex);
@@ -236,7 +302,7 @@ int Service::run() {
   const int sig = process_.wait_for_stop();
   spdlog::info("{} stopping (signal {})", instance_, sig);
   rt.ready = false;
-  rt.server->stop(std::chrono::milliseconds(config_.get_int("server.shutdown-grace-ms", 5000)));
+  rt.server->stop(grace);
   rt.subscription.reset();
   {
     std::lock_guard lock(rt.mutex);
@@ -244,6 +310,7 @@ int Service::run() {
   }
   rt.wake.notify_all();
   if (rt.reconciler.joinable()) rt.reconciler.join();
+  if (rt.retrier.joinable()) rt.retrier.join();
   rt.faults.reset();
   rt.workers->stop();
   rt.relay.reset();

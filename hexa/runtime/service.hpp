@@ -11,8 +11,10 @@
 //
 // run() opens the store (store.url, default sqlite:$DATA_DIR/<name>.db) and the bus (bus.url,
 // BUS_URL), migrates schemas, starts the outbox relay, the event subscription (group = the
-// service's name), the HTTP server (server.port) with /actuator/health{,/liveness,/readiness},
-// and waits for SIGTERM/SIGINT, then drains and exits cleanly.
+// service's name; events.start: earliest (default) | latest, where a group with no position
+// yet starts), the retrier of parked events (events.retry.*, policies.hpp), the HTTP server
+// (server.port) with /actuator/health{,/liveness,/readiness}, and waits for SIGTERM/SIGINT,
+// then drains and exits cleanly.
 #include <atomic>
 #include <list>
 #include <map>
@@ -20,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "hexa/channels/channel.hpp"
 #include "hexa/client/remote.hpp"
 #include "hexa/config/config.hpp"
 #include "hexa/events/bus.hpp"
@@ -50,13 +53,26 @@ class Service {
   }
 
   // A policy: when an event E arrives, run `fn` in one local transaction (idempotent: an event
-  // seen before is skipped). E declares `name` and `key`.
+  // seen before is skipped). E declares `name` and `key`. Retry versus drop: policies.hpp.
   template <class E>
   void when(std::function<void(const E&, UnitOfWork&)> fn) {
     on_event(std::string(E::name), [fn = std::move(fn)](const Record& payload, UnitOfWork& uow) {
       fn(from_record<E>(payload), uow);
     });
   }
+
+  // A policy of steps, remote ones outside any transaction: svc.when<E>().call(...).then(...)
+  // (step_policy.hpp).
+  template <class E>
+  When<E> when() {
+    auto plan = std::make_shared<StepPlan>();
+    policies_.add_steps(std::string(E::name), plan);
+    return When<E>(std::move(plan));
+  }
+
+  // An outbound channel named in code, its kind from config channels.<name>.type (webhook |
+  // log; hexa/channels/channel.hpp). Sending is a remote step.
+  Channel& channel(const std::string& name);
 
   // A CQRS view keyed by `key_field`, served read-only at /<collection>.
   template <class T>
@@ -83,6 +99,7 @@ class Service {
   void dispatch(http::Request&& req, http::Responder respond);
   void add_actuator_routes();
   void add_fault_control_route();
+  void start_policies();
 
   std::string name_;
   Process process_;
@@ -91,6 +108,7 @@ class Service {
   std::list<rest::ResourceSpec> specs_;  // stable addresses for the builders
   Policies policies_{name_};
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
+  std::map<std::string, std::unique_ptr<Channel>> channels_;
   Router router_;
   Metrics metrics_;
   std::unique_ptr<http::Client> client_;
