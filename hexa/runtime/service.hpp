@@ -15,6 +15,11 @@
 // yet starts), the retrier of parked events (events.retry.*, policies.hpp), the HTTP server
 // (server.port) with /actuator/health{,/liveness,/readiness}, and waits for SIGTERM/SIGINT,
 // then drains and exits cleanly.
+//
+// Each served resource may be given an inbound bulkhead (resources.<collection>.max-concurrent,
+// .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
+// wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
+// second) when its caller could not tell the outcome.
 #include <atomic>
 #include <list>
 #include <map>
@@ -84,6 +89,16 @@ class Service {
                    std::move(key_field));
   }
 
+  // The same, kept from events but not served (no routes): a read model for the service itself.
+  template <class T>
+  View<T> local_view(std::string key_field) {
+    specs_.emplace_back();
+    Resource<T> r(specs_.back());
+    specs_.back().served = false;
+    return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
+                   std::move(key_field));
+  }
+
   template <class T>
   Remote<T> remote(const std::string& service) {
     return Remote<T>(caller(service));
@@ -99,7 +114,7 @@ class Service {
   void dispatch(http::Request&& req, http::Responder respond);
   void add_actuator_routes();
   void add_fault_control_route();
-  void start_policies();
+  void start_policies(Start start);
 
   std::string name_;
   Process process_;
