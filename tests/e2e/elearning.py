@@ -14,8 +14,10 @@ def apply(system, **changes):
 
 
 def cancel(system, apply_id, **changes):
-    """The seed's cancel: PUT the whole application with applyStatus=cancelled."""
-    return system.http("PUT", f"/applies/{apply_id}", {**SEED, **changes, "applyStatus": "cancelled"})
+    """The seed's cancel: PUT the whole application (as it is, with `changes`) with applyStatus=cancelled."""
+    current = system.http("GET", f"/applies/{apply_id}")
+    item = {k: v for k, v in current.json().items() if k not in ("id", "_links")} if current.status == 200 else SEED
+    return system.http("PUT", f"/applies/{apply_id}", {**item, **changes, "applyStatus": "cancelled"})
 
 
 def httpie(port, *args):

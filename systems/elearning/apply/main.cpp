@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
       .guarded_by([&pays](const Apply& a, std::int64_t deadline) { pays.create(payment_of(a), deadline); },
                   [&pays](const Apply& a) -> std::optional<bool> {
                     try {
-                      return pays.find_one("applyId", a.id).has_value();
+                      return pays.exists(&Pay::applyId, a.id);
                     } catch (const hexa::Unavailable&) {
                       return std::nullopt;  // pay unreachable: ask again later
                     }
@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
         throw hexa::Conflict("application " + std::to_string(a.id) +
                              " was paid as it is: it can only be cancelled (applyStatus=cancelled)");
       })
+      .put_runs_commands()
       .deny(hexa::Method::Delete, "applications are cancelled, not deleted: PUT applyStatus=cancelled");
   return svc.run();
 }

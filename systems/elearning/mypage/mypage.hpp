@@ -16,7 +16,7 @@ struct MyPage {
   std::string studentName;
   std::string bookName;
   std::int64_t qty = 0;
-  double amount = 0;
+  hexa::Decimal amount;
   std::string applyStatus;
   std::string payStatus;
   std::string deliveryStatus;

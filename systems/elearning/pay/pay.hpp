@@ -16,7 +16,7 @@ struct Pay {
   std::string bookId;
   std::string bookName;
   std::int64_t qty = 0;
-  double amount = 0;
+  hexa::Decimal amount;
   std::string address;
   std::string payStatus = "completed";
 
