@@ -55,6 +55,30 @@ def test_delivery_down_then_back_completes_starts_and_cancellations_once():
         system.close()
 
 
+def test_a_delivery_cancelled_before_its_payment_arrived_never_starts():
+    """Pay's cancel can reach delivery before delivery handled the PayCompleted (delivery was
+    behind). Made certain here by sending delivery's cancel command (POST /deliveries, as pay
+    does) before the application even exists: the delivery is recorded cancelled, its
+    PayCompleted does not start it, and the application's own cancellation then completes."""
+    system = System("elearning")
+    try:
+        early = system.http("POST", "/deliveries", {"applyId": 1, "studentId": "student1", "deliveryAddress": "seoul"})
+        assert early.status == 201 and early.json()["deliveryStatus"] == "cancelled", early.body
+        aid = apply(system).json()["id"]
+        assert aid == 1
+        later = apply(system).json()["id"]
+        wait_row(system, "deliveries", later, deliveryStatus="started")
+        port = system.instances("delivery")[0]["port"]
+        wait_for(lambda: handled_events(port) >= 2, what="delivery handled both PayCompleted")
+        wait_row(system, "myPages", aid, payStatus="completed", deliveryStatus="cancelled")
+        assert row_for(system, "deliveries", aid)["deliveryStatus"] == "cancelled", "never started"
+        assert cancel(system, aid).status == 200
+        wait_row(system, "myPages", aid, applyStatus="cancelled", payStatus="cancelled", deliveryStatus="cancelled")
+        assert len([d for d in system.all_items("deliveries") if d["applyId"] == aid]) == 1
+    finally:
+        system.close()
+
+
 def handled_events(port):
     for line in request(port, "GET", "/actuator/prometheus").body.splitlines():
         if line.startswith("hexa_events_handled_total "):
