@@ -14,8 +14,8 @@ function init(args)
   next_id = tonumber(os.getenv("CANCEL_FIRST_ID") or "1") + index
 end
 
-local body = '{"studentId": "test123", "studentName": "부하테스트", "bookId": "bok123", "qty": 11, ' ..
-             '"amount": 2000, "address": "seoul", "applyStatus": "cancelled"}'
+local body = '{"studentId": "test123", "studentName": "부하테스트", "bookId": "bok123", "bookName": "book001", ' ..
+             '"qty": 11, "amount": 2000, "address": "seoul", "applyStatus": "cancelled"}'
 
 function request()
   local id = next_id
