@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
                              " was paid as it is: it can only be cancelled (applyStatus=cancelled)");
       })
       .put_runs_commands()
+      .find_by("applyStatus")
       .deny(hexa::Method::Delete, "applications are cancelled, not deleted: PUT applyStatus=cancelled");
   return svc.run();
 }
