@@ -66,6 +66,8 @@ def test_unknown_ids_wrong_methods_and_content_types(elearning):
     assert elearning.http("PATCH", f"/applies/{elearning.first['id']}", {"applyStatus": "started"}).status == 400
     assert elearning.http("DELETE", f"/applies/{elearning.first['id']}").status == 405
     assert elearning.http("PATCH", "/pays/1", {"payStatus": "cancelled"}).status == 405
+    assert elearning.http("POST", "/pays", {"applyId": 1, "amount": 1}).status == 405, "pay is called by apply only"
+    assert elearning.http("PATCH", "/deliveries/1", {"deliveryStatus": "cancelled"}).status == 405
     assert elearning.http("POST", "/myPages", {"applyId": 1}).status == 405
     assert elearning.http("GET", "/nothing-here").status == 404
     res = elearning.http("POST", "/applies", "studentId=x", headers={"Content-Type": "text/plain"})

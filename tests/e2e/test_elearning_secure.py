@@ -52,8 +52,8 @@ def test_students_apply_and_see_only_their_own(secure):
     wait_for(lambda: len(items(secure, manager, "myPages")) == 2, what="both MyPage rows")
     assert [m["applyId"] for m in items(secure, s1, "myPages")] == [aid]
     assert call(secure, "GET", "/pays", s1).status == 403
-    assert call(secure, "POST", "/pays", manager, {"applyId": aid, "amount": 1}).status == 403
-    assert call(secure, "POST", "/deliveries", manager, {"applyId": aid}).status == 403
+    assert call(secure, "POST", "/pays", manager, {"applyId": aid, "amount": 1}).status in (403, 405)
+    assert call(secure, "POST", "/deliveries", manager, {"applyId": aid}).status in (403, 405)
     assert {a["studentId"] for a in items(secure, manager, "applies")} == {"student1", "student2"}
     assert call(secure, "GET", "/pays", manager).status == 200
     res = call(secure, "PUT", f"/applies/{aid}", s1, {**SEED, "applyStatus": "cancelled"})
