@@ -69,6 +69,9 @@ def test_cancel_cancels_delivery_then_payment_and_a_second_cancel_changes_nothin
     twice = elearning.http("PATCH", f"/applies/{aid}", {"applyStatus": "cancelled"})
     assert twice.status == 409, twice.body
     assert twice.json()["status"] == 409 and "already cancelled" in twice.json()["message"]
+    # Nor is a cancelled application taken back.
+    back = elearning.http("PATCH", f"/applies/{aid}", {"applyStatus": "completed"})
+    assert back.status == 400 and "applyStatus" in back.json()["message"], back.body
     assert elearning.http("GET", f"/applies/{aid}").json()["applyStatus"] == "cancelled"
 
 
