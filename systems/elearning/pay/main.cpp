@@ -33,7 +33,11 @@ int main(int argc, char** argv) {
       // The seed's deliveryCancel (POST /deliveries): a delivery not started yet (its
       // PayCompleted not handled yet) is recorded cancelled, so that it never starts...
       .call([&deliveries](const ApplyCancelled& e, const hexa::StepContext& s) {
-        deliveries.create(cancelled_delivery_of(e), s);
+        try {
+          deliveries.create(cancelled_delivery_of(e), s);
+        } catch (const hexa::Refused& refused) {
+          if (refused.status() != 409) throw;  // 409: it started at this very moment; cancelled next
+        }
       })
       // ...and one that had started is cancelled.
       .call([&deliveries](const ApplyCancelled& e, const hexa::StepContext& s) {
