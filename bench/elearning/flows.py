@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import benchlib
+import happy_path
 
 HERE = Path(__file__).resolve().parent
 CANCEL_WAIT_S = 120  # at most, after the cancel load, for payments and deliveries to follow
@@ -29,11 +30,17 @@ def wait_equal(system, counts, target, limit_s=60):
 
 def applications(system, seconds):
     before = system.total("applies")
+    pids = happy_path.process_ids(system)
+    cpu_before = {name: benchlib.cpu_seconds(pid) for name, pid in pids.items()}
     r = benchlib.wrk(f"{system.gateway}/applies", seconds, script=HERE / "post_apply.lua")
     totals = {c: (lambda c=c: system.total(c)) for c in ("applies", "pays", "deliveries", "myPages")}
     r["catch_up_s"], last = wait_equal(system, totals, lambda t: t["applies"])
     r["first_id"], r["last_id"] = before + 1, (last or {}).get("applies", before)
     r["complete"] = bool(last) and len(set(last.values())) == 1
+    flows = r["last_id"] - before
+    if flows > 0:  # CPU per complete flow (application, payment, delivery, MyPage): robust on a shared machine
+        cpu = {name: (benchlib.cpu_seconds(pid) - cpu_before[name]) * 1000 / flows for name, pid in pids.items()}
+        r["cpu_ms_per_flow"] = {**{n: round(ms, 3) for n, ms in cpu.items()}, "total": round(sum(cpu.values()), 3)}
     return r
 
 
