@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
       .deny(hexa::Method::Patch, "payments change only through their application")
       .deny(hexa::Method::Delete, "payments change only through their application");
 
+  // Two remote steps rather than one: each gets its own idempotency key (delivery keeps one
+  // answer per key), so a retry repeats each call's effect once.
   svc.when<ApplyCancelled>()
       // The seed's deliveryCancel (POST /deliveries): a delivery not started yet (its
       // PayCompleted not handled yet) is recorded cancelled, so that it never starts...
