@@ -1,6 +1,7 @@
 #pragma once
 // A typed client for another service's resource, declared with the caller's own view of that
 // aggregate (as the seeds' external/Pay.java): `Remote<Pay> pays = svc.remote<Pay>("pay");`
+// A handle: copy it into the lambdas that call it ([pays]), the caller stays with the service.
 //
 //   pays.create(pay, deadline_ms);                       // POST /pays
 //   pays.create(pay, step);                              // the same, with step.idempotency_key
@@ -28,29 +29,29 @@ class Remote {
   explicit Remote(RemoteCaller& caller) : caller_(caller) {}
 
   // POST /<collection>; see RemoteCaller::call for the failures it throws.
-  T create(const T& t, std::optional<std::int64_t> deadline_ms = std::nullopt) { return post(t, deadline_ms, {}); }
-  T create(const T& t, const StepContext& step) { return post(t, step.deadline_ms, step.idempotency_key); }
+  T create(const T& t, std::optional<std::int64_t> deadline_ms = std::nullopt) const { return post(t, deadline_ms, {}); }
+  T create(const T& t, const StepContext& step) const { return post(t, step.deadline_ms, step.idempotency_key); }
 
   // The first item whose `field` is `value` (GET .../search/findByXxx?xxx=value, or the item by key).
   template <class M>
-  std::optional<T> find_one(M T::*member, const Value& value) { return find_one(field_name(member), value); }
-  std::optional<T> find_one(const std::string& field, const Value& value) {
+  std::optional<T> find_one(M T::*member, const Value& value) const { return find_one(field_name(member), value); }
+  std::optional<T> find_one(const std::string& field, const Value& value) const {
     auto j = find_json(field, value);
     if (!j) return std::nullopt;
     return parse(*j);
   }
   template <class M>
-  bool exists(M T::*member, const Value& value) { return find_json(field_name(member), value).has_value(); }
+  bool exists(M T::*member, const Value& value) const { return find_json(field_name(member), value).has_value(); }
 
   // PATCH {field: value} on the item whose `key_member` is `key`: the callee's command.
   template <class M>
   T command(M T::*key_member, const Value& key, const std::string& field, const std::string& value,
-            const StepContext& step) {
+            const StepContext& step) const {
     return patch(field_name(key_member), key, field, value, step.deadline_ms, step.idempotency_key);
   }
   template <class M>
   T command(M T::*key_member, const Value& key, const std::string& field, const std::string& value,
-            std::optional<std::int64_t> deadline_ms = std::nullopt) {
+            std::optional<std::int64_t> deadline_ms = std::nullopt) const {
     return patch(field_name(key_member), key, field, value, deadline_ms, {});
   }
 
@@ -61,7 +62,7 @@ class Remote {
     return j.is_string() ? j.get<std::string>() : j.dump();
   }
 
-  T post(const T& t, std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) {
+  T post(const T& t, std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) const {
     Record r = to_record(t);
     r.erase("id");
     const ModelInfo& m = model_of<T>();
@@ -73,7 +74,7 @@ class Remote {
   }
 
   // The item's JSON, or nullopt; its own path is at _links.self.
-  std::optional<rest::Json> find_json(const std::string& field, const Value& value) {
+  std::optional<rest::Json> find_json(const std::string& field, const Value& value) const {
     if (field == model_of<T>().key)
       return caller_.call(http::Verb::get, path() + "/" + rest::url_encode(text_of(value)), std::nullopt);
     std::string finder = "findBy" + field;
@@ -87,7 +88,7 @@ class Remote {
   }
 
   T patch(const std::string& key_field, const Value& key, const std::string& field, const std::string& value,
-          std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) {
+          std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) const {
     auto found = find_json(key_field, key);
     if (!found) throw NotFound(caller_.service() + " has no " + model_of<T>().name + " with " + key_field + " " + text_of(key));
     auto answer = caller_.call(http::Verb::patch, path_of(*found), rest::Json{{field, value}}, deadline_ms,

@@ -22,7 +22,12 @@ resilience::TimePoint steady_at(std::int64_t epoch_ms) {
 }  // namespace
 
 RemoteCaller::RemoteCaller(http::Client& client, const Config& config, std::string service, Metrics& metrics)
-    : client_(client), service_(std::move(service)), policy_(CallPolicy::from(config, service_)) {
+    : RemoteCaller([&client](const http::Endpoint& to, http::Request req, std::chrono::milliseconds timeout) {
+        return client.send(to, std::move(req), timeout);
+      }, config, std::move(service), metrics) {}
+
+RemoteCaller::RemoteCaller(Transport transport, const Config& config, std::string service, Metrics& metrics)
+    : send_(std::move(transport)), service_(std::move(service)), policy_(CallPolicy::from(config, service_)) {
   std::stringstream urls(config.get("services." + service_ + ".url", ""));
   for (std::string url; std::getline(urls, url, ',');)
     if (!url.empty()) endpoints_.push_back(http::Endpoint::parse(url));
@@ -72,7 +77,7 @@ http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, co
   }
   const auto& to = endpoints_[next_++ % endpoints_.size()];
   const auto started = std::chrono::steady_clock::now();
-  http::Reply reply = client_.send(to, std::move(req), std::chrono::milliseconds(timeout));
+  http::Reply reply = send_(to, std::move(req), std::chrono::milliseconds(timeout));
   const auto elapsed = std::chrono::steady_clock::now() - started;
   if (breaker_) failed(reply) ? breaker_->on_failure(elapsed) : breaker_->on_success(elapsed);
   return reply;

@@ -10,7 +10,12 @@
 // happened: try later); a timeout or a broken connection is hexa::Uncertain (it may have).
 // A call given an idempotency key (a policy's remote step: StepContext) sends it as header
 // `Idempotency-Key`, and is then safe to retry like any idempotent call.
+//
+// The bytes travel through a Transport: the HTTP client in a service, a fake callee in an
+// in-process test (hexa/testing/in_process.hpp), so tests exercise these same guards.
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,7 +37,11 @@ enum class Idempotent { No, Yes };
 
 class RemoteCaller {
  public:
+  // Sends one request to one endpoint within `timeout` (http::Client::send's contract).
+  using Transport = std::function<http::Reply(const http::Endpoint&, http::Request, std::chrono::milliseconds)>;
+
   RemoteCaller(http::Client& client, const Config& config, std::string service, Metrics& metrics);
+  RemoteCaller(Transport transport, const Config& config, std::string service, Metrics& metrics);
 
   // The answer's JSON for 2xx; nullopt for 404 to a GET. Throws Refused for another 4xx,
   // Unavailable when the call certainly had no effect (refused, breaker open, bulkhead full,
@@ -54,7 +63,7 @@ class RemoteCaller {
                       std::int64_t deadline_ms, const std::string& idempotency_key);
   void register_metrics(Metrics& metrics);
 
-  http::Client& client_;
+  Transport send_;
   std::string service_;
   CallPolicy policy_;
   std::vector<http::Endpoint> endpoints_;

@@ -43,6 +43,9 @@ Process::Process(int argc, char** argv, const std::string& default_instance)
   setup_logging(instance_, config_.get("logging.level", "info"));
 }
 
+Process::Process(Config config, const std::string& default_instance)
+    : config_(std::move(config)), instance_(config_.get("instance.id", default_instance)) {}
+
 int Process::wait_for_stop() const {
   const sigset_t set = stop_signals();
   int sig = 0;

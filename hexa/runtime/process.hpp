@@ -12,6 +12,9 @@ class Process {
   // Blocks SIGINT/SIGTERM first (construct it before any thread starts, so that only
   // wait_for_stop() receives them). Throws std::runtime_error when --config is missing.
   Process(int argc, char** argv, const std::string& default_instance);
+  // A process given its configuration, for a service run in a test's process: neither signals
+  // nor the logger are touched (the test's own stay).
+  Process(Config config, const std::string& default_instance);
   const Config& config() const { return config_; }
   const std::string& instance() const { return instance_; }
   // Blocks until SIGTERM or SIGINT; returns the signal.

@@ -16,6 +16,7 @@
 #include "hexa/runtime/health.hpp"
 #include "hexa/runtime/inbound_bulkhead.hpp"
 #include "hexa/runtime/logging.hpp"
+#include "hexa/runtime/seed_rows.hpp"
 #include "hexa/runtime/worker_pool.hpp"
 
 namespace hexa {
@@ -32,6 +33,8 @@ struct Service::Runtime {
   std::unique_ptr<FaultInjector> faults;  // only when configured
   std::unique_ptr<http::Server> server;
   std::unique_ptr<Subscription> subscription;
+  Start start = Start::earliest;  // events.start
+  std::vector<SeedRows> seeds;     // seed.<collection>, created once the configuration is checked
   std::atomic<bool> ready{false};
 
   std::mutex mutex;
@@ -89,6 +92,12 @@ Service::Service(std::string name, int argc, char** argv)
   client_ = std::make_unique<http::Client>();
 }
 
+Service::Service(std::string name, Config config, Transports transports)
+    : name_(std::move(name)), process_(std::move(config), name_ + "-1"), config_(process_.config()),
+      instance_(process_.instance()), transports_(std::move(transports)) {
+  client_ = std::make_unique<http::Client>();  // channels (webhooks) still need one
+}
+
 Service::~Service() = default;
 
 void Service::on_event(const std::string& type, PolicyFn fn) { policies_.add(type, std::move(fn)); }
@@ -101,39 +110,21 @@ Channel& Service::channel(const std::string& name) {
 
 RemoteCaller& Service::caller(const std::string& service) {
   auto& c = callers_[service];
-  if (!c) c = std::make_unique<RemoteCaller>(*client_, config_, service, metrics_);
+  if (!c)
+    c = transports_ ? std::make_unique<RemoteCaller>(transports_(service), config_, service, metrics_)
+                   : std::make_unique<RemoteCaller>(*client_, config_, service, metrics_);
   return *c;
 }
 
 void Service::dispatch(http::Request&& req, http::Responder respond) {
   auto match = router_.match(req.method(), req.target());
-  if (!match.route) {
-    respond(match.path_known
-                ? http::error_response(req, http::Status::method_not_allowed,
-                                       fmt::format("Request method '{}' is not supported", std::string(req.method_string())))
-                : http::error_response(req, http::Status::not_found, "No resource at this path"));
-    return;
-  }
-  const bool writes = req.method() == http::Verb::post || req.method() == http::Verb::put ||
-                      req.method() == http::Verb::patch;
-  if (writes && !has_json_body(req)) {
-    respond(http::error_response(req, http::Status::unsupported_media_type,
-                                 "Content type must be application/json"));
-    return;
-  }
+  if (auto refusal = refusal_before_route(match, req)) return respond(std::move(*refusal));
   if (match.route->blocking == Blocking::No) {
     respond(handle_safely(*match.route, req, match.params));
     return;
   }
   InboundBulkheads::Permit permit;  // held until the answer is sent
-  try {
-    permit = rt_->bulkheads.admit(req.method(), req.target());
-  } catch (const Unavailable& e) {
-    auto res = http::error_response(req, http::Status::service_unavailable, e.what());
-    res.set(http::beast_http::field::retry_after, std::to_string(e.retry_after_s));
-    respond(std::move(res));
-    return;
-  }
+  if (auto busy = admit(req, permit)) return respond(std::move(*busy));
   const bool inject = rt_->faults && req.target().rfind("/actuator", 0) != 0;
   if (inject) {
     rt_->faults->submit([this, route = match.route, params = std::move(match.params), req = std::move(req),
@@ -153,13 +144,52 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
   });
 }
 
+// No route for it (404, or 405 when the path is known), or a write that is not JSON (415).
+std::optional<http::Response> Service::refusal_before_route(const Router::Match& match, const http::Request& req) {
+  if (!match.route)
+    return match.path_known
+               ? http::error_response(req, http::Status::method_not_allowed,
+                                      fmt::format("Request method '{}' is not supported", std::string(req.method_string())))
+               : http::error_response(req, http::Status::not_found, "No resource at this path");
+  const bool writes = req.method() == http::Verb::post || req.method() == http::Verb::put ||
+                      req.method() == http::Verb::patch;
+  if (writes && !has_json_body(req))
+    return http::error_response(req, http::Status::unsupported_media_type, "Content type must be application/json");
+  return std::nullopt;
+}
+
+// A place in the resource's inbound bulkhead, or the 503 when it is full.
+std::optional<http::Response> Service::admit(const http::Request& req, InboundBulkheads::Permit& permit) {
+  try {
+    permit = rt_->bulkheads.admit(req.method(), req.target());
+    return std::nullopt;
+  } catch (const Unavailable& e) {
+    auto res = http::error_response(req, http::Status::service_unavailable, e.what());
+    res.set(http::beast_http::field::retry_after, std::to_string(e.retry_after_s));
+    return res;
+  }
+}
+
+http::Response Service::answer(const http::Request& req) {
+  auto match = router_.match(req.method(), req.target());
+  if (auto refusal = refusal_before_route(match, req)) return std::move(*refusal);
+  InboundBulkheads::Permit permit;
+  if (auto busy = admit(req, permit)) return std::move(*busy);
+  return handle_safely(*match.route, req, match.params);
+}
+
 void Service::add_actuator_routes() {
-  auto health = [this](bool need_ready) {
-    return [this, need_ready](const http::Request& req, const PathParams&) {
+  // The seed's self-healing demo (`touch /tmp/healthy`): while this file is missing, liveness
+  // is DOWN and a supervisor restarts the instance. Absent: no file is checked.
+  const std::string liveness_file = config_.get("management.health.liveness.file", "");
+  auto health = [this, liveness_file](bool need_ready) {
+    return [this, need_ready, liveness_file](const http::Request& req, const PathParams&) {
       // On the I/O thread, waiting on nothing: store and bus are checked in the background.
       const bool store_up = need_ready && rt_->health->store_up();
       const bool bus_up = need_ready && rt_->health->bus_up();
-      const bool up = !need_ready || (rt_->ready && store_up && bus_up);
+      std::error_code ignored;  // an unreadable path counts as missing
+      const bool alive = liveness_file.empty() || std::filesystem::exists(liveness_file, ignored);
+      const bool up = need_ready ? (rt_->ready && store_up && bus_up) : alive;
       rest::Json body{{"status", up ? "UP" : "DOWN"}};
       if (need_ready)
         body["components"] = {{"store", {{"status", store_up ? "UP" : "DOWN"}}},
@@ -213,7 +243,6 @@ Start start_of(const Config& config) {
 
 void Service::start_policies(Start start) {
   auto& rt = *rt_;
-  policies_.migrate(*rt.store);
   rt.subscription = rt.bus->subscribe_batches(
       {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types(),
        .start = start},
@@ -242,6 +271,51 @@ void Service::start_policies(Start start) {
   });
 }
 
+// What a started service is, with or without a server and a bus (run(), and an in-process
+// test): the transactor on the store, the resources (schemas, routes, bulkheads), the
+// policies' options and table, and the seed rows read. Returns whether any resource is guarded.
+bool Service::open_domain(std::function<void()> on_events) {
+  auto& rt = *rt_;
+  rt.transactor = std::make_unique<Transactor>(
+      *rt.store, EventSource{name_, config_.get("bus.topic", config_.get("system.name", "events"))},
+      std::move(on_events));
+  bool guarded = false;
+  for (auto& spec : specs_) {
+    auto core = std::make_unique<rest::ResourceCore>(spec, *rt.transactor);
+    guarded = guarded || core->guarded();
+    core->migrate();
+    core->add_routes(router_);
+    if (spec.served) rt.bulkheads.configure(config_, spec.model->collection);
+    rt.resources.push_back(std::move(core));
+  }
+  policies_.set_options(PolicyOptions::from(config_));  // read before the check, used once serving
+  rt.start = start_of(config_);
+  if (!policies_.empty()) policies_.migrate(*rt.store);
+  rt.seeds = read_seed_rows(config_, specs_);
+  return guarded;
+}
+
+void Service::start_in_process(const std::string& store_url) {
+  rt_ = std::make_unique<Runtime>();
+  rt_->store = open_store(store_url);
+  open_domain({});
+  // What only serving reads (run()): a test checks the domain's keys, not the server's.
+  for (const char* section : {"server", "data", "store", "bus", "fault", "management", "logging"}) config_.claim(section);
+  config_.check_known();
+  seed_rows(rt_->seeds, [this](const http::Request& req) { return answer(req); });
+}
+
+std::size_t Service::handle_in_process(std::span<const Event> events) {
+  return policies_.handle(events, *rt_->transactor);
+}
+std::size_t Service::retry_parked_in_process() { return policies_.retry_parked(*rt_->transactor); }
+int Service::reconcile_in_process() {
+  int settled = 0;
+  for (auto& r : rt_->resources) settled += r->reconcile();
+  return settled;
+}
+Store& Service::store_in_process() { return *rt_->store; }
+
 int Service::run() {
   rt_ = std::make_unique<Runtime>();
   auto& rt = *rt_;
@@ -252,18 +326,7 @@ int Service::run() {
   rt.health = std::make_unique<HealthMonitor>(
       *rt.store, *rt.bus, std::chrono::milliseconds(config_.get_int("management.health.interval-ms", 500)));
   rt.relay = std::make_unique<OutboxRelay>(*rt.store, *rt.bus);
-  rt.transactor = std::make_unique<Transactor>(
-      *rt.store, EventSource{name_, config_.get("bus.topic", config_.get("system.name", "events"))},
-      [relay = rt.relay.get()] { relay->notify(); });
-  bool guarded = false;
-  for (auto& spec : specs_) {
-    auto core = std::make_unique<rest::ResourceCore>(spec, *rt.transactor);
-    guarded = guarded || core->guarded();
-    core->migrate();
-    core->add_routes(router_);
-    if (spec.served) rt.bulkheads.configure(config_, spec.model->collection);
-    rt.resources.push_back(std::move(core));
-  }
+  const bool guarded = open_domain([relay = rt.relay.get()] { relay->notify(); });
   // Workers mostly wait (for their group's commit, or on a synchronous call), and a request
   // waiting for a free worker adds latency while the CPU idles; the more writers queue, the
   // more share a commit. Car rental, 100 clients: 16 workers everywhere ~1,550 flows/s, 64
@@ -285,10 +348,9 @@ int Service::run() {
   const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
   // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
   auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
-  policies_.set_options(PolicyOptions::from(config_));  // read before the check, used once serving
-  const Start start = start_of(config_);
   try {
     config_.check_known();  // every start-up read is done: a key nobody read is a typo
+    seed_rows(rt.seeds, [this](const http::Request& req) { return answer(req); });
   } catch (const std::runtime_error& e) {
     spdlog::critical("{} cannot start: {}", instance_, e.what());
     rt.faults.reset();
@@ -303,7 +365,7 @@ int Service::run() {
         dispatch(std::move(req), std::move(r));
       }});
   rt.server->start();
-  if (!policies_.empty()) start_policies(start);
+  if (!policies_.empty()) start_policies(rt.start);
   if (guarded)
     rt.reconciler = std::thread([this, &rt] {
       std::unique_lock lock(rt.mutex);

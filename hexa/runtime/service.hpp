@@ -20,10 +20,17 @@
 // .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
 // wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
 // second) when its caller could not tell the outcome.
+//
+// Configuration read here besides: management.health.liveness.file (liveness DOWN while that
+// file is missing; absent: no file check) and seed.<collection> (rows created at start-up,
+// seed_rows.hpp). The same declarations run in a test's process, without ports or processes,
+// through hexa::testing::InProcess (hexa/testing/in_process.hpp).
 #include <atomic>
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +39,7 @@
 #include "hexa/config/config.hpp"
 #include "hexa/events/bus.hpp"
 #include "hexa/rest/resource.hpp"
+#include "hexa/runtime/inbound_bulkhead.hpp"
 #include "hexa/runtime/metrics.hpp"
 #include "hexa/runtime/policies.hpp"
 #include "hexa/runtime/process.hpp"
@@ -39,6 +47,10 @@
 #include "hexa/runtime/view.hpp"
 
 namespace hexa {
+
+namespace testing {
+class InProcess;
+}
 
 class Service {
  public:
@@ -108,10 +120,24 @@ class Service {
   int run();
 
  private:
+  friend class testing::InProcess;  // the same declarations, run in a test's process
   struct Runtime;
+  // A service in a test's process: its calls to each remote service go through the transport
+  // `transports` gives for that service's name.
+  using Transports = std::function<RemoteCaller::Transport(const std::string& service)>;
+  Service(std::string name, Config config, Transports transports);
+  bool open_domain(std::function<void()> on_events);
+  void start_in_process(const std::string& store_url);
+  std::size_t handle_in_process(std::span<const Event> events);
+  std::size_t retry_parked_in_process();
+  int reconcile_in_process();
+  Store& store_in_process();
   void on_event(const std::string& type, PolicyFn fn);
   RemoteCaller& caller(const std::string& service);
   void dispatch(http::Request&& req, http::Responder respond);
+  http::Response answer(const http::Request& req);  // dispatch's checks, on the calling thread
+  std::optional<http::Response> refusal_before_route(const Router::Match& match, const http::Request& req);
+  std::optional<http::Response> admit(const http::Request& req, InboundBulkheads::Permit& permit);
   void add_actuator_routes();
   void add_fault_control_route();
   void start_policies(Start start);
@@ -124,6 +150,7 @@ class Service {
   Policies policies_{name_};
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
   std::map<std::string, std::unique_ptr<Channel>> channels_;
+  Transports transports_;  // empty: client_
   Router router_;
   Metrics metrics_;
   std::unique_ptr<http::Client> client_;

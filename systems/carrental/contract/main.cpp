@@ -12,20 +12,21 @@ using namespace carrental;
 template <>
 inline constexpr std::string_view hexa::owner_field<Contract> = "custName";
 
-int main(int argc, char** argv) {
-  hexa::Service svc("contract", argc, argv);
+namespace carrental::contract {
+
+void declare(hexa::Service& svc) {
   auto pays = svc.remote<Pay>("pay");
   const std::string system_mode = svc.config().get("system.mode", "LOCAL_SYSTEM");
 
   svc.resource<Contract>()
       .guarded_by(
-          [&pays](const Contract& c, std::int64_t deadline) {
+          [pays](const Contract& c, std::int64_t deadline) {
             Pay pay = hexa::copy_fields<Pay>(c);
             pay.id = 0;
             pay.contractId = c.id;
             pays.create(pay, deadline);
           },
-          [&pays](const Contract& c) -> std::optional<bool> {
+          [pays](const Contract& c) -> std::optional<bool> {
             try {
               return pays.find_one("contractId", c.id).has_value();
             } catch (const hexa::Unavailable&) {
@@ -33,7 +34,7 @@ int main(int argc, char** argv) {
             }
           },
           "payment is busy, please try again later", svc.config().get_int("clients.pay.timeout-ms", 610))
-      .on_created([&system_mode](Contract& c, hexa::UnitOfWork& uow) {
+      .on_created([system_mode](Contract& c, hexa::UnitOfWork& uow) {
         spdlog::info("contract {} signed by {} for {} (SYSTEM_MODE={})", c.id, c.custName, c.modelName, system_mode);
         uow.raise(hexa::copy_fields<ContractCompleted>(c));
       })
@@ -43,5 +44,12 @@ int main(int argc, char** argv) {
       })
       .deny(hexa::Method::Put, "a contract is not replaced; PATCH its status to cancel it")
       .deny(hexa::Method::Delete, "contracts are cancelled, not deleted: PATCH {\"status\":\"cancelled\"}");
+}
+
+}  // namespace carrental::contract
+
+int main(int argc, char** argv) {
+  hexa::Service svc("contract", argc, argv);
+  carrental::contract::declare(svc);
   return svc.run();
 }

@@ -19,9 +19,9 @@ void fill(MyPage& row, const E& e) {
 }
 }  // namespace
 
-int main(int argc, char** argv) {
-  hexa::Service svc("mypage", argc, argv);
+namespace carrental::mypage {
 
+void declare(hexa::Service& svc) {
   svc.view<MyPage>("contractId")
       .on<ContractCompleted>([](MyPage& row, const ContractCompleted& e) { fill(row, e); row.status = e.status; })
       .on<ContractCanceled>([](MyPage& row, const ContractCanceled& e) { fill(row, e); row.status = e.status; })
@@ -31,5 +31,12 @@ int main(int argc, char** argv) {
       .on<ReservationCanceled>([](MyPage& row, const ReservationCanceled& e) {
         row.reservationStatus = e.reservationStatus;
       });
+}
+
+}  // namespace carrental::mypage
+
+int main(int argc, char** argv) {
+  hexa::Service svc("mypage", argc, argv);
+  carrental::mypage::declare(svc);
   return svc.run();
 }

@@ -5,9 +5,9 @@
 
 using namespace carrental;
 
-int main(int argc, char** argv) {
-  hexa::Service svc("pay", argc, argv);
+namespace carrental::pay {
 
+void declare(hexa::Service& svc) {
   svc.resource<Pay>()
       .idempotent_on("contractId")
       .on_created([](Pay& pay, hexa::UnitOfWork& uow) { uow.raise(hexa::copy_fields<Payed>(pay)); })
@@ -22,5 +22,12 @@ int main(int argc, char** argv) {
     uow.save(*pay);
     uow.raise(hexa::copy_fields<PayCanceled>(*pay));
   });
+}
+
+}  // namespace carrental::pay
+
+int main(int argc, char** argv) {
+  hexa::Service svc("pay", argc, argv);
+  carrental::pay::declare(svc);
   return svc.run();
 }

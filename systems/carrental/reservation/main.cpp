@@ -5,9 +5,9 @@
 
 using namespace carrental;
 
-int main(int argc, char** argv) {
-  hexa::Service svc("reservation", argc, argv);
+namespace carrental::reservation {
 
+void declare(hexa::Service& svc) {
   svc.resource<Reservation>()
       .read_only("reservations are made from payments; they cannot be written from outside")
       .find_by("contractId");
@@ -29,5 +29,12 @@ int main(int argc, char** argv) {
     uow.save(*r);
     uow.raise(hexa::copy_fields<ReservationCanceled>(*r));
   });
+}
+
+}  // namespace carrental::reservation
+
+int main(int argc, char** argv) {
+  hexa::Service svc("reservation", argc, argv);
+  carrental::reservation::declare(svc);
   return svc.run();
 }
