@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import System, is_ready, request
+from conftest import BIN, System, is_ready, request
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +77,11 @@ class Target:
 @pytest.fixture(scope="module", params=SYSTEMS, ids=[s for s, _ in SYSTEMS])
 def target(request):
     name, routes = request.param
+    spec = yaml.safe_load((ROOT / "systems" / name / "system.yaml").read_text())
+    missing = [s for s, v in spec["services"].items()
+               if not v.get("executable") and not (BIN / f"{name}-{s}").exists()]
+    if missing:
+        pytest.skip(f"{name}: not built ({', '.join(missing)})")
     t = Target(name, routes)
     yield t
     t.system.close()
@@ -133,7 +138,6 @@ def framings(collection):
         "no version": f"GET /{collection}\r\nHost: a\r\n\r\n".encode(),
         "space in header name": f"GET /{collection} HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n".encode(),
         "NUL in header": f"GET /{collection} HTTP/1.1\r\nHost: a\r\nX-A: a\x00b\r\n\r\n".encode(),
-        "folded header": f"GET /{collection} HTTP/1.1\r\nHost: a\r\nX-A: a\r\n b\r\n\r\n".encode(),
         "bare LF": f"GET /{collection} HTTP/1.1\nHost: a\n\n".encode(),
         "64 KB header": f"GET /{collection} HTTP/1.1\r\nHost: a\r\nX-Big: {'x' * 65536}\r\n\r\n".encode(),
         "body cut short": post + b"Host: a\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n" + body,
@@ -151,6 +155,10 @@ def test_bad_framing_is_refused(target):
                     s.sendall(data)  # and hang up before the rest
                 continue
             assert_refused(raw(port, data), f"{what} to port {port}")
+        # Obsolete line folding: RFC 9112 lets a server refuse it or read it as a space.
+        folded = f"GET /{collection} HTTP/1.1\r\nHost: a\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n"
+        status = raw(port, folded.encode())
+        assert status is None or status < 500, f"folded header to port {port}: {status}"
     assert_unharmed(target, before, "framing")
 
 
@@ -266,3 +274,4 @@ def test_odd_paths_and_queries_are_refused(target):
                     res = request(port, method, path, {"x": 1})
                     assert_refused(res.status, f"{method} {path} on {port}")
     assert_unharmed(target, before, "paths")
+
