@@ -90,8 +90,15 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
   const std::int64_t deadline = deadline_ms.value_or(now_ms() + policy_.timeout_ms);
   const bool retryable = idempotent == Idempotent::Yes || verb == http::Verb::get || !idempotency_key.empty();
   http::Reply reply;
+  bool may_have_acted = false;  // an earlier attempt timed out or broke: a later "no" proves nothing
   for (int n = 1;; ++n) {
-    reply = attempt(verb, target, body, deadline, idempotency_key);
+    try {
+      reply = attempt(verb, target, body, deadline, idempotency_key);
+    } catch (const Unavailable& e) {
+      if (may_have_acted) throw Uncertain(fmt::format("{} (after an attempt of unknown outcome)", e.what()));
+      throw;
+    }
+    may_have_acted = may_have_acted || reply.failure == http::Failure::Timeout || reply.failure == http::Failure::Broken;
     if (!failed(reply) || !retryable) break;
     std::chrono::milliseconds backoff;
     {
@@ -103,6 +110,7 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
   }
   switch (reply.failure) {
     case http::Failure::Refused:
+      if (may_have_acted) throw Uncertain(fmt::format("{} is unavailable after an attempt of unknown outcome", service_));
       throw Unavailable(fmt::format("{} is unavailable: {}", service_, reply.error));
     case http::Failure::Timeout:
     case http::Failure::Broken:
@@ -113,6 +121,8 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
   if (status == 404 && verb == http::Verb::get) return std::nullopt;
   if (status >= 400 && status < 500)
     throw Refused(status, fmt::format("{} refused ({}): {}", service_, status, reply.response.body()));
+  if ((status < 200 || status >= 300) && may_have_acted)
+    throw Uncertain(fmt::format("{} answered {} after an attempt of unknown outcome", service_, status));
   if (status < 200 || status >= 300)
     throw Unavailable(fmt::format("{} answered {}: {}", service_, status, reply.response.body()));
   if (reply.response.body().empty()) return rest::Json::object();

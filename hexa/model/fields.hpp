@@ -31,6 +31,8 @@ struct Rules {
   std::optional<double> max{};
   std::vector<std::string> one_of{};  // allowed text values
   bool read_only = false;       // set by the domain, never from outside (e.g. status on create)
+  bool settled = false;         // agreed with another service at creation (an amount paid): given on
+                                // create, then changed only by a command (else 409, nothing changed)
   bool unique = false;          // one row per value (e.g. a view's contractId)
   bool indexed = false;         // queried often: findByXxx
   bool key = false;             // the natural key: /rooms/{roomNumber}; unique; the struct then needs no `id`

@@ -23,6 +23,7 @@ constexpr const char* kCommand = "_command";                // "field=value" of 
 constexpr const char* kCommandPending = "_command_pending";  // true while it is asked
 constexpr const char* kCommandUntil = "_command_until";      // when the reconciler may settle it
 constexpr std::int64_t kReconcileMarginMs = 1000;        // beyond the callee's deadline
+constexpr const char* kPendingCommand = "_pendingCommand";  // shown: {field: value} of the command asked
 
 // The framework's record of answers given to requests with an Idempotency-Key.
 Schema idempotency_schema() {
@@ -207,8 +208,18 @@ http::Response ResourceCore::item_response(const http::Request& req, http::Statu
   std::string singular = spec_.model->name;
   singular[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(singular[0])));
   j["_links"] = Json{{"self", link(self)}, {singular, link(self)}};
+  // What is not settled yet is said in the item itself (see resource_core.hpp, "Unknown outcomes").
+  const bool creation_pending = spec_.guard && r.contains(kPending) && !is_null(r.at(kPending));
+  const bool command_pending = r.contains(kCommandPending) && r.at(kCommandPending) == Value(true);
+  if (creation_pending || command_pending) j[kPending] = true;
+  if (command_pending) {
+    const std::string name = std::get<std::string>(r.at(kCommand));
+    const auto eq = name.find('=');
+    j[kPendingCommand] = Json{{name.substr(0, eq), name.substr(eq + 1)}};
+  }
   auto res = http::json_response(req, status, dump(j));
-  if (status == http::Status::created) res.set(http::beast_http::field::location, self);
+  if (status == http::Status::created || status == http::Status::accepted)
+    res.set(http::beast_http::field::location, self);
   return res;
 }
 
@@ -292,8 +303,9 @@ Record ResourceCore::read_body(const http::Request& req, BodyMode mode, const Ow
   return fields;
 }
 
-// Absent, pending (a guarded creation not yet confirmed) and someone else's: the same 404.
-Record ResourceCore::visible(UnitOfWork& uow, const Value& key, const Owner& owner) const {
+// Absent and someone else's: the same 404. A pending creation (a guarded one not yet settled)
+// is shown (GET, with "_pending": true) but not written: 409 until it is settled.
+Record ResourceCore::visible(UnitOfWork& uow, const Value& key, const Owner& owner, Pending pending) const {
   const ModelInfo& m = *spec_.model;
   auto& t = uow.transaction();
   std::optional<Record> row;
@@ -302,15 +314,17 @@ Record ResourceCore::visible(UnitOfWork& uow, const Value& key, const Owner& own
   } else if (auto rows = t.select(schema_, Query{{{m.key, key}}, {}, 0, 1}); !rows.empty()) {
     row = std::move(rows.front());
   }
-  const bool hidden = row && ((spec_.guard && !is_null((*row)[kPending])) ||
-                              (owner && (*row)[*spec_.owner] != Value(*owner)));
+  const bool hidden = row && owner && (*row)[*spec_.owner] != Value(*owner);
   if (!row || hidden) throw NotFound(fmt::format("{} {} not found", m.name, UnitOfWork::key_text(key)));
+  if (pending == Pending::Refused && spec_.guard && !is_null((*row)[kPending]))
+    throw Conflict(fmt::format("{} {} is pending: its creation is not confirmed yet; try again shortly", m.name,
+                               UnitOfWork::key_text(key)));
   return *row;
 }
 
 http::Response ResourceCore::get(const http::Request& req, const Value& key) {
   const Owner owner = owner_of_call(req);
-  auto r = tx_.read([&](UnitOfWork& uow) { return visible(uow, key, owner); });
+  auto r = tx_.read([&](UnitOfWork& uow) { return visible(uow, key, owner, Pending::Shown); });
   return item_response(req, http::Status::ok, r);
 }
 
@@ -367,6 +381,7 @@ Record ResourceCore::insert_pending(Record r, std::int64_t until_ms) {
     const std::int64_t id = uow.insert_row(*spec_.model, r);
     uow.transaction().update(schema_, id, Record{{kPending, true}, {kPendingUntil, until_ms}});
     r["id"] = id;
+    r[kPending] = true;
     return r;
   });
 }
@@ -374,7 +389,14 @@ Record ResourceCore::insert_pending(Record r, std::int64_t until_ms) {
 Record ResourceCore::complete(std::int64_t id, const std::function<void(UnitOfWork&, const Record&)>& also) {
   return tx_.write([&](UnitOfWork& uow) {
     auto row = uow.transaction().find(schema_, id);
-    if (!row || is_null((*row)[kPending])) throw Unavailable(spec_.guard->fallback_message);
+    if (!row) {  // the reconciler removed it while the callee said yes: a contradiction, never a lie
+      spdlog::error("{} {}: confirmed after the reconciler removed it", spec_.model->name, id);
+      throw Error(500, fmt::format("{} {}: its confirmation came too late; it was removed", spec_.model->name, id));
+    }
+    if (is_null((*row)[kPending])) {  // completed by the reconciler meanwhile
+      if (also) also(uow, *row);
+      return *row;
+    }
     (*row)[kPending] = std::monostate{};
     (*row)[kPendingUntil] = std::monostate{};
     if (spec_.on_created) spec_.on_created(*row, uow);
@@ -434,18 +456,35 @@ http::Response ResourceCore::create_guarded(const http::Request& req, Record r) 
   try {
     g.confirm(pending, until);
   } catch (const Uncertain& e) {
-    spdlog::warn("{} {}: outcome unknown ({}); left pending for reconciliation", spec_.model->name, id, e.what());
-    throw Unavailable(g.fallback_message);
+    spdlog::warn("{} {}: outcome unknown ({}); pending, 202", spec_.model->name, id, e.what());
+    return accepted(req, pending);
   } catch (const Error& e) {
     spdlog::info("{} {}: refused ({}); not stored", spec_.model->name, id, e.what());
     tx_.write([&](UnitOfWork& uow) { uow.transaction().remove(schema_, id); });
+    if (const auto* busy = dynamic_cast<const Unavailable*>(&e)) throw Unavailable(g.fallback_message, busy->retry_after_s);
     throw Unavailable(g.fallback_message);
+  } catch (const std::exception& e) {
+    spdlog::warn("{} {}: confirmation failed ({}); pending, 202", spec_.model->name, id, e.what());
+    return accepted(req, pending);
   }
   http::Response res;
   complete(id, [&](UnitOfWork& uow, const Record& row) {
     res = item_response(req, http::Status::created, row);
     remember(uow, req, res);
   });
+  return res;
+}
+
+// The outcome is unknown (the callee may have acted): the truth, 202 + Location of the item,
+// which shows "_pending" until the reconciler settles it. Saved under the Idempotency-Key, so
+// a retry under it neither creates nor asks again.
+http::Response ResourceCore::accepted(const http::Request& req, const Record& pending) {
+  http::Response res = item_response(req, http::Status::accepted, pending);
+  try {
+    tx_.write([&](UnitOfWork& uow) { remember(uow, req, res); });
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: the pending answer was not saved for its Idempotency-Key: {}", spec_.model->name, e.what());
+  }
   return res;
 }
 
@@ -574,6 +613,10 @@ void ResourceCore::apply_changes(Record& current, const Record& changes, Changes
     const FieldInfo& f = *m.field(field);
     if (const Command* cmd = command_for(field, value)) {
       cmd->run(current, uow);
+    } else if (f.rules.settled && value != current[field]) {
+      throw Conflict(fmt::format("field '{}' was settled with another service when this {} was created; "
+                                 "it cannot be changed",
+                                 field, m.name));
     } else if (f.rules.read_only) {
       std::vector<std::string> allowed;
       for (const auto& c : spec_.commands)
@@ -626,6 +669,8 @@ http::Response ResourceCore::run_guarded(const http::Request& req, const Value& 
     g.then(trial, trial_uow);
     uow.transaction().update(schema_, row_id(current), Record{{kCommand, name}, {kCommandPending, true},
                                                               {kCommandUntil, until + kReconcileMarginMs}});
+    current[kCommand] = name;
+    current[kCommandPending] = true;
     return current;
   }, deadline);
   const std::int64_t id = row_id(marked);
@@ -633,8 +678,8 @@ http::Response ResourceCore::run_guarded(const http::Request& req, const Value& 
   try {
     g.confirm(marked, until);
   } catch (const Uncertain& e) {
-    spdlog::warn("{} {}: '{}' outcome unknown ({}); left pending for reconciliation", spec_.model->name, id, name, e.what());
-    throw Unavailable(g.fallback);
+    spdlog::warn("{} {}: '{}' outcome unknown ({}); pending, 202", spec_.model->name, id, name, e.what());
+    return accepted(req, marked);
   } catch (const Unavailable& e) {
     spdlog::info("{} {}: '{}' not confirmed ({}); unchanged", spec_.model->name, id, name, e.what());
     set_marker(id, std::monostate{}, std::monostate{});
@@ -644,8 +689,8 @@ http::Response ResourceCore::run_guarded(const http::Request& req, const Value& 
     set_marker(id, std::monostate{}, std::monostate{});
     throw;
   } catch (const std::exception& e) {
-    spdlog::warn("{} {}: '{}' failed ({}); left pending for reconciliation", spec_.model->name, id, name, e.what());
-    throw Unavailable(g.fallback);
+    spdlog::warn("{} {}: '{}' failed ({}); pending, 202", spec_.model->name, id, name, e.what());
+    return accepted(req, marked);
   }
   // 3. The callee said yes: the change, with the marker cleared, in one transaction. No deadline
   // here: the callee has acted, so the change must follow.

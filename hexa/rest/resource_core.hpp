@@ -13,7 +13,24 @@
 // Commands: PATCH {field: value} runs the command named by that pair instead of assigning it.
 // A guarded command (CommandGuard) needs another service's yes first: no change without it,
 // one command pending per item (a second write meanwhile is 409), and an unknown outcome is
-// settled by reconcile() (see CommandGuard).
+// settled by reconcile() (see CommandGuard). A field with {.settled = true} (an amount agreed
+// with pay) is given on create and then changed by a command only: PATCH/PUT changing it is
+// 409 with the reason, nothing changed (sending its current value is fine).
+//
+// Unknown outcomes: every refusal is true. A guarded creation or command answers
+//   - 201/200 when the callee said yes (the change is made),
+//   - 503 + Retry-After + the fallback message only when the callee certainly did not act
+//     (connection refused, breaker open, bulkhead full, no time left, it answered 5xx): nothing
+//     stored, nothing changed, nothing to settle; a 4xx from the callee: its refusal, unchanged;
+//   - 202 Accepted + Location when the callee may have acted (timeout after sending, connection
+//     lost, hexa::Uncertain): the item exists, pending. GET at Location shows it with
+//     "_pending": true (a command also with "_pendingCommand": {field: value}); writes to it
+//     are 409 meanwhile; collections and searches list only settled items. Once the deadline
+//     and a margin have passed, reconcile() asks the callee (`confirmed`): yes completes it
+//     (on_created / the command's `then`, events raised), no removes the creation (GET: 404) or
+//     clears the command (GET: the state before), and "cannot tell" asks again next round,
+//     across restarts. A retry under the same Idempotency-Key gets the same 202.
+// The choice is to tell the truth rather than to undo: the callee's effect is never voided.
 //
 // Seed-compatible writes, opt-in: post_updates_by_key (a POST naming an existing key updates
 // that item as a PUT with commands would: equal values are left alone, a changed command field
@@ -46,8 +63,9 @@ using RecordHook = std::function<void(Record&, UnitOfWork&)>;
 // Unavailable for a certain no (callee down, breaker open, bulkhead full): the marker is cleared
 // and the answer is 503 + Retry-After + `fallback`, nothing changed; another hexa::Error (the
 // callee refused) clears it and is answered as it is. Uncertain (or any other exception) leaves
-// the marker: once the deadline and a margin have passed, reconcile() asks `confirmed`: yes runs
-// `then`, no clears the marker, nullopt asks again next round. The same happens after a crash.
+// the marker and answers 202 + Location (the item, "_pending": true): once the deadline and a
+// margin have passed, reconcile() asks `confirmed`: yes runs `then`, no clears the marker,
+// nullopt asks again next round. The same happens after a crash.
 struct CommandGuard {
   std::function<void(const Record&, std::int64_t deadline_ms)> confirm;
   std::function<std::optional<bool>(const Record&)> confirmed;
@@ -65,9 +83,10 @@ struct Command {
 };
 
 // A creation that needs another service's yes before it counts (contract -> pay). The new row
-// is kept pending (invisible) while asking; `confirm` throws Unavailable for a certain no and
-// Uncertain when the far side may have acted. Pending rows whose caller is gone are settled by
-// a reconciler asking `confirmed`: yes completes them, no deletes them, nullopt asks again later.
+// is kept pending (not listed; GET shows "_pending": true) while asking; `confirm` throws
+// Unavailable for a certain no (503, row removed) and Uncertain when the far side may have
+// acted (202 + Location, row kept pending). Pending rows are settled by a reconciler asking
+// `confirmed`: yes completes them, no deletes them, nullopt asks again later.
 struct Guard {
   std::function<void(const Record&, std::int64_t deadline_ms)> confirm;
   std::function<std::optional<bool>(const Record&)> confirmed;
@@ -120,7 +139,9 @@ class ResourceCore {
   using Owner = std::optional<std::string>;
   Owner owner_of_call(const http::Request& req) const;
   Record read_body(const http::Request& req, BodyMode mode, const Owner& owner) const;
-  Record visible(UnitOfWork& uow, const Value& key, const Owner& owner) const;
+  enum class Pending { Refused, Shown };  // a pending creation: 409 for writes, shown to reads
+  Record visible(UnitOfWork& uow, const Value& key, const Owner& owner, Pending pending = Pending::Refused) const;
+  http::Response accepted(const http::Request& req, const Record& pending);  // 202 + Location
   Value key_of(const std::string& text) const;
 
   Record insert_pending(Record r, std::int64_t until_ms);

@@ -129,3 +129,21 @@ def test_http11_without_host_or_with_two_hosts_is_a_400(carrental):
         assert raw_exchange(port, b"GET /contracts HTTP/1.1\r\n\r\n") == 400
         assert raw_exchange(port, b"GET /contracts HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n") == 400
         assert raw_exchange(port, b"GET /contracts HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n") == 200
+
+
+def test_what_was_settled_with_pay_is_not_changed_by_a_patch(carrental):
+    created = carrental.http("POST", "/contracts", {"custName": "settled", "modelName": "m", "amt": 100})
+    assert created.status == 201, created.body
+    cid = created.json()["id"]
+    for change in ({"amt": 1}, {"modelName": "other"}, {"custName": "someone"}, {"amt": 1, "status": "cancelled"}):
+        res = carrental.http("PATCH", f"/contracts/{cid}", change)
+        assert res.status == 409, (change, res.body)
+        assert "settled" in res.json()["message"], res.body
+    contract = carrental.http("GET", f"/contracts/{cid}").json()
+    assert (contract["amt"], contract["modelName"], contract["custName"], contract["status"]) == (
+        100, "m", "settled", "contracted"), contract
+    pay = carrental.http("GET", f"/pays/search/findByContractId?contractId={cid}").json()["_embedded"]["pays"]
+    assert [p["amt"] for p in pay] == [100]
+    # Sending the settled values back unchanged is no change; the cancel command still runs.
+    res = carrental.http("PATCH", f"/contracts/{cid}", {"amt": 100, "status": "cancelled"})
+    assert res.status == 200 and res.json()["status"] == "cancelled", res.body

@@ -17,7 +17,11 @@ class RemoteCallerTest : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<hexa::http::Server>(hexa::http::ServerOptions{}, [this](hexa::http::Request&& req,
                                                                                         hexa::http::Responder respond) {
-      ++calls_;
+      if (++calls_ == 1 && hold_first_) {  // never answered in time: the caller cannot tell
+        std::lock_guard lock(mutex_);
+        held_.push_back(std::move(respond));
+        return;
+      }
       {
         std::lock_guard lock(mutex_);
         last_deadline_ = std::string(req[hexa::rest::kDeadlineHeader]);
@@ -44,6 +48,8 @@ class RemoteCallerTest : public ::testing::Test {
   std::mutex mutex_;
   std::string last_deadline_;
   std::string last_key_;
+  bool hold_first_ = false;
+  std::vector<hexa::http::Responder> held_;
 };
 
 const std::string kRetry =
@@ -112,6 +118,18 @@ TEST_F(RemoteCallerTest, RefusedConnectionsAreCertainTimeoutsAreNot) {
         }
       },
       hexa::Unavailable);
+}
+
+TEST_F(RemoteCallerTest, ANoAfterAnAttemptOfUnknownOutcomeIsStillUnknown) {
+  // The first POST times out (the callee may have acted); its retry is answered 503. The 503
+  // proves nothing about the first attempt: the call is Uncertain, never a certain no.
+  hold_first_ = true;
+  auto pay = caller("    timeout-ms: 150\n    retry:\n      max-attempts: 2\n      initial-backoff-ms: 1\n"
+                    "    circuit-breaker:\n      enabled: false\n");
+  EXPECT_THROW(pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object(), hexa::now_ms() + 2000,
+                        hexa::Idempotent::Yes),
+               hexa::Uncertain);
+  EXPECT_EQ(calls_, 2) << "the retry was sent";
 }
 
 TEST_F(RemoteCallerTest, AStepsIdempotencyKeyTravelsAsAHeaderAndMakesTheCallRetryable) {

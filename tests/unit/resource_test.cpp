@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "hexa/client/step_context.hpp"
 #include "hexa/domain.hpp"
 #include "hexa/rest/json_mapping.hpp"
 #include "hexa/rest/resource.hpp"
@@ -42,6 +43,17 @@ struct Apply {  // money with fractions and a date, as e-learning and shop12st c
   static hexa::Fields<Apply> fields() {
     return {hexa::field("id", &Apply::id), hexa::field("amount", &Apply::amount, {.required = true}),
             hexa::field("appliedAt", &Apply::appliedAt)};
+  }
+};
+
+struct Paid {  // an amount settled with another service when created
+  static constexpr std::string_view name = "Paid";
+  std::int64_t id = 0;
+  std::int64_t amt = 0;
+  std::string note;
+  static hexa::Fields<Paid> fields() {
+    return {hexa::field("id", &Paid::id), hexa::field("amt", &Paid::amt, {.required = true, .settled = true}),
+            hexa::field("note", &Paid::note)};
   }
 };
 
@@ -183,7 +195,7 @@ TEST_F(ResourceTest, GuardRefusalStoresNothing) {
   EXPECT_EQ(outbox_size(), 0u);
 }
 
-TEST_F(ResourceTest, UncertainOutcomeStaysHiddenUntilReconciled) {
+TEST_F(ResourceTest, UncertainOutcomeIsA202UntilReconciled) {
   auto spec = contracts();
   // The far side (pay) acted for "paid" only; the caller could not tell at the time.
   hexa::Resource<Contract>(spec)
@@ -192,9 +204,17 @@ TEST_F(ResourceTest, UncertainOutcomeStaysHiddenUntilReconciled) {
                   "payment is busy", 0)
       .on_created([](Contract& c, hexa::UnitOfWork& uow) { uow.raise(hexa::copy_fields<ContractCompleted>(c)); });
   serve(std::move(spec));
-  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"paid","amt":5})").result_int(), 503);
-  EXPECT_EQ(call(Verb::post, "/contracts", R"({"custName":"unpaid","amt":5})").result_int(), 503);
-  EXPECT_EQ(call(Verb::get, "/contracts/1").result_int(), 404) << "pending rows are invisible";
+  // The truth: accepted, not refused; the pending contract is at Location.
+  auto first = call(Verb::post, "/contracts", R"({"custName":"paid","amt":5})");
+  ASSERT_EQ(first.result_int(), 202) << first.body();
+  EXPECT_EQ(first[hexa::http::beast_http::field::location], "http://localhost:8088/contracts/1");
+  EXPECT_EQ(Json::parse(first.body())["_pending"], true);
+  ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"unpaid","amt":5})").result_int(), 202);
+  auto followed = call(Verb::get, "/contracts/1");
+  ASSERT_EQ(followed.result_int(), 200);
+  EXPECT_EQ(Json::parse(followed.body())["_pending"], true) << followed.body();
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts").body())["page"]["totalElements"], 0) << "only settled ones listed";
+  EXPECT_EQ(call(Verb::patch, "/contracts/1", R"({"status":"cancelled"})").result_int(), 409) << "not written while pending";
   EXPECT_EQ(outbox_size(), 0u);
 
   // Once the deadline and its margin have passed, the reconciler settles both.
@@ -205,11 +225,57 @@ TEST_F(ResourceTest, UncertainOutcomeStaysHiddenUntilReconciled) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_EQ(settled, 2);
-  EXPECT_EQ(call(Verb::get, "/contracts/1").result_int(), 200);
-  EXPECT_EQ(call(Verb::get, "/contracts/2").result_int(), 404);
+  auto completed = call(Verb::get, "/contracts/1");
+  ASSERT_EQ(completed.result_int(), 200);
+  EXPECT_FALSE(Json::parse(completed.body()).contains("_pending")) << completed.body();
+  EXPECT_EQ(call(Verb::get, "/contracts/2").result_int(), 404) << "never paid: removed";
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts").body())["page"]["totalElements"], 1);
   EXPECT_EQ(outbox_size(), 1u) << "only the completed contract raised ContractCompleted";
 }
 
+
+TEST_F(ResourceTest, ARetryOfA202UnderItsIdempotencyKeyAsksNobodyAgain) {
+  auto spec = contracts();
+  int asked = 0;
+  hexa::Resource<Contract>(spec).guarded_by(
+      [&asked](const Contract&, std::int64_t) {
+        ++asked;
+        throw hexa::Uncertain("timed out");
+      },
+      [](const Contract&) { return std::optional<bool>(); }, "payment is busy", 100);
+  serve(std::move(spec));
+  Request req{Verb::post, "/contracts", 11};
+  req.set(hexa::http::beast_http::field::host, "localhost:8088");
+  req.set(hexa::kIdempotencyKeyHeader, "sign-1");
+  req.body() = R"({"custName":"a","amt":5})";
+  auto handle = [&] {
+    auto m = router_.match(Verb::post, "/contracts");
+    return m.route->handler(req, m.params);
+  };
+  auto first = handle();
+  auto retry = handle();
+  EXPECT_EQ(first.result_int(), 202);
+  EXPECT_EQ(retry.result_int(), 202);
+  EXPECT_EQ(retry[hexa::http::beast_http::field::location], first[hexa::http::beast_http::field::location]);
+  EXPECT_EQ(asked, 1) << "one contract, one payment asked";
+}
+
+TEST_F(ResourceTest, ASettledFieldIsChangedByNoPatchNorPut) {
+  hexa::rest::ResourceSpec spec;
+  hexa::Resource<Paid>{spec};
+  serve(std::move(spec));
+  ASSERT_EQ(call(Verb::post, "/paids", R"({"amt":100,"note":"x"})").result_int(), 201);
+  auto changed = call(Verb::patch, "/paids/1", R"({"amt":1})");
+  EXPECT_EQ(changed.result_int(), 409);
+  EXPECT_NE(changed.body().find("settled"), std::string::npos) << changed.body();
+  EXPECT_EQ(call(Verb::patch, "/paids/1", R"({"amt":1,"note":"y"})").result_int(), 409);
+  EXPECT_EQ(call(Verb::put, "/paids/1", R"({"amt":2,"note":"y"})").result_int(), 409);
+  EXPECT_EQ(call(Verb::put, "/paids/1", R"({"note":"y"})").result_int(), 400) << "required";
+  auto j = Json::parse(call(Verb::get, "/paids/1").body());
+  EXPECT_EQ(j["amt"], 100);
+  EXPECT_EQ(j["note"], "x") << "nothing changed";
+  EXPECT_EQ(call(Verb::patch, "/paids/1", R"({"amt":100,"note":"y"})").result_int(), 200) << "its own value may come along";
+}
 
 TEST_F(ResourceTest, MutatedBodiesGetA4xxOrACreateAndNeverStoreRefusals) {
   serve(contracts());

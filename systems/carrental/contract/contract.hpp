@@ -17,9 +17,9 @@ struct Contract {
 
   static hexa::Fields<Contract> fields() {
     return {hexa::field("id", &Contract::id),
-            hexa::field("custName", &Contract::custName, {.required = true}),
-            hexa::field("modelName", &Contract::modelName, {.required = true}),
-            hexa::field("amt", &Contract::amt, {.required = true, .min = 1}),
+            hexa::field("custName", &Contract::custName, {.required = true, .settled = true}),
+            hexa::field("modelName", &Contract::modelName, {.required = true, .settled = true}),
+            hexa::field("amt", &Contract::amt, {.required = true, .min = 1, .settled = true}),
             hexa::field("status", &Contract::status, {.read_only = true})};
   }
 
