@@ -92,6 +92,8 @@ void AdaptiveLimit::judge() {
     const double factor = timeouts > options_.timeout_share ? 1 - timeouts / 2 : base * options_.tolerance / avg;
     last_overloaded_ = limit_;
     set_limit(limit_ * std::max(0.5, factor));
+  } else if (average < std::chrono::duration_cast<Duration>(options_.min_delay)) {
+    set_limit(limit_ * 2);  // answered within what is not worth a refusal: room to spare
   } else if (!last_overloaded_ || limit_ + 1 < *last_overloaded_) {
     set_limit(limit_ + 1);
   } else {

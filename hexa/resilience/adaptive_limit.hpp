@@ -15,9 +15,11 @@
 //     than min_delay (a rise of a few milliseconds on a fast callee is noise, not a queue);
 //   - overloaded: the limit shrinks (× (1 - share/2) for timeouts, × baseline × tolerance /
 //     average for latency, never by more than half) and the limit it had is remembered;
-//   - otherwise it grows: by one per window back up to just under the last limit found
-//     overloaded, then by 1/limit per window (slowly past the point that hurt), and by one per
-//     window while no overload was ever seen.
+//   - otherwise it grows: doubles while the window's average is under min_delay (a fast
+//     callee: the burst of a busy caller must not be refused while the limit finds its
+//     level); else by one per window back up to just under the last limit found overloaded,
+//     then by 1/limit per window (slowly past the point that hurt), and by one per window
+//     while no overload was ever seen.
 // A call that ended without an answer or a timeout (connection refused, 5xx, breaker open) is
 // no latency sample: the circuit breaker judges failures.
 //

@@ -88,11 +88,14 @@ TEST_F(AdaptiveLimitTest, ShrinksWhenLatencyRisesAboveBaselineTimesTolerance) {
   EXPECT_EQ(limit_->limit(), 5);
 }
 
-TEST_F(AdaptiveLimitTest, SmallRiseOnAFastCalleeIsNoise) {
-  make({.initial_limit = 32, .min_delay = milliseconds(50)});
+TEST_F(AdaptiveLimitTest, AFastCalleeDoublesTheLimitAndASmallRiseIsNoise) {
+  make({.initial_limit = 10, .max_limit = 100, .min_delay = milliseconds(50)});
   window(milliseconds(1));
+  EXPECT_EQ(limit_->limit(), 20) << "answers within min_delay: room to spare";
   window(milliseconds(20));  // 20 x baseline, but 19 ms: not a queue worth refusing for
-  EXPECT_EQ(limit_->limit(), 34);
+  EXPECT_EQ(limit_->limit(), 40);
+  window(milliseconds(60));  // 59 ms over the baseline: a queue, halved at most
+  EXPECT_EQ(limit_->limit(), 20);
 }
 
 TEST_F(AdaptiveLimitTest, TimeoutsBeyondTheirShareShrinkTheLimit) {
