@@ -23,6 +23,30 @@ resilience::CircuitBreaker::Options breaker_options(const Config& c, const std::
   return o;
 }
 
+resilience::AdaptiveLimit::Options adaptive_options(const Config& c, const std::string& p, std::int64_t timeout_ms) {
+  resilience::AdaptiveLimit::Options o;
+  o.initial_limit = static_cast<int>(c.get_int(p + "initial-limit", o.initial_limit));
+  o.min_limit = static_cast<int>(c.get_int(p + "min-limit", o.min_limit));
+  o.max_limit = static_cast<int>(c.get_int(p + "max-limit", o.max_limit));
+  o.window = static_cast<int>(c.get_int(p + "window", o.window));
+  o.tolerance = c.get_double(p + "tolerance", o.tolerance);
+  // A rise well under the time a caller waits anyway is not worth turning customers away for.
+  o.min_delay = std::chrono::milliseconds(c.get_int(p + "min-delay-ms", timeout_ms / 10));
+  o.timeout_share = c.get_double(p + "timeout-share", o.timeout_share);
+  o.baseline_windows = static_cast<int>(c.get_int(p + "baseline-windows", o.baseline_windows));
+  return o;
+}
+
+CallPolicy::Concurrency concurrency_kind(const Config& c, const std::string& p, int bulkhead) {
+  const std::string kind = c.get(p + "concurrency", bulkhead > 0 ? "fixed" : "adaptive");
+  if (kind == "adaptive") return CallPolicy::Concurrency::Adaptive;
+  if (kind == "fixed" && bulkhead <= 0)
+    throw std::runtime_error(p + "concurrency fixed needs bulkhead.max-concurrent above 0");
+  if (kind == "fixed") return CallPolicy::Concurrency::Fixed;
+  if (kind == "none") return CallPolicy::Concurrency::None;
+  throw std::runtime_error(p + "concurrency must be adaptive, fixed or none, got '" + kind + "'");
+}
+
 }  // namespace
 
 CallPolicy CallPolicy::from(const Config& c, const std::string& service) {
@@ -33,6 +57,8 @@ CallPolicy CallPolicy::from(const Config& c, const std::string& service) {
   const auto breaker = breaker_options(c, p + "circuit-breaker.");
   if (c.get_bool(p + "circuit-breaker.enabled", true)) policy.breaker = breaker;
   policy.bulkhead = static_cast<int>(c.get_int(p + "bulkhead.max-concurrent", 0));
+  policy.concurrency = concurrency_kind(c, p, policy.bulkhead);
+  policy.adaptive = adaptive_options(c, p + "adaptive.", policy.timeout_ms);
   policy.retry.max_attempts = static_cast<int>(c.get_int(p + "retry.max-attempts", 1));
   policy.retry.initial_backoff = std::chrono::milliseconds(c.get_int(p + "retry.initial-backoff-ms", 50));
   policy.retry.multiplier = c.get_double(p + "retry.multiplier", 2.0);

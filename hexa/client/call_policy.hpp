@@ -12,22 +12,34 @@
 //     minimum-calls: 10
 //     wait-in-open-ms: 5000
 //     permitted-calls-in-half-open: 3
-//   bulkhead.max-concurrent: 0           0: no limit; beyond it, refuse at once
+//   concurrency: adaptive                how many calls may be in flight at once, beyond it refuse
+//                                        at once: adaptive (found from the callee's latency:
+//                                        resilience/adaptive_limit.hpp), fixed (bulkhead below) or
+//                                        none; fixed is the default when bulkhead.max-concurrent
+//                                        is set above 0
+//   adaptive: {initial-limit: 10, min-limit: 1, max-limit: 64, window: 10, tolerance: 1.25,
+//              min-delay-ms: timeout-ms / 10, timeout-share: 0.15, baseline-windows: 30}
+//   bulkhead.max-concurrent: 0           the fixed limit
 //   retry: {max-attempts: 1, initial-backoff-ms: 50, multiplier: 2, jitter: 0.5}
 //   idempotent-create: false             POST may be retried (the callee dedups by a key)
 #include <optional>
 #include <string>
 
 #include "hexa/config/config.hpp"
+#include "hexa/resilience/adaptive_limit.hpp"
 #include "hexa/resilience/circuit_breaker.hpp"
 #include "hexa/resilience/retry.hpp"
 
 namespace hexa {
 
 struct CallPolicy {
+  enum class Concurrency { Adaptive, Fixed, None };
+
   std::int64_t timeout_ms = 2000;
   std::optional<resilience::CircuitBreaker::Options> breaker;
-  int bulkhead = 0;
+  Concurrency concurrency = Concurrency::Adaptive;
+  resilience::AdaptiveLimit::Options adaptive;
+  int bulkhead = 0;  // the fixed limit
   resilience::RetryPolicy retry{1};
   bool idempotent_create = false;
 

@@ -34,7 +34,10 @@ RemoteCaller::RemoteCaller(Transport transport, const Config& config, std::strin
   if (endpoints_.empty())
     throw std::runtime_error(fmt::format("no address for service '{}': set services.{}.url", service_, service_));
   if (policy_.breaker) breaker_ = std::make_unique<resilience::CircuitBreaker>(service_, *policy_.breaker);
-  if (policy_.bulkhead > 0) bulkhead_ = std::make_unique<resilience::Bulkhead>(policy_.bulkhead);
+  if (policy_.concurrency == CallPolicy::Concurrency::Fixed)
+    bulkhead_ = std::make_unique<resilience::Bulkhead>(policy_.bulkhead);
+  if (policy_.concurrency == CallPolicy::Concurrency::Adaptive)
+    limit_ = std::make_unique<resilience::AdaptiveLimit>(policy_.adaptive);
   register_metrics(metrics);
 }
 
@@ -56,6 +59,15 @@ void RemoteCaller::register_metrics(Metrics& metrics) {
     metrics.gauge("resilience4j_bulkhead_refused_calls_total", fmt::format("name=\"{}\"", service_),
                   "calls refused by the full bulkhead",
                   [b = bulkhead_.get()] { return static_cast<double>(b->refused()); });
+  if (limit_) {
+    const auto name = fmt::format("name=\"{}\"", service_);
+    metrics.gauge("hexa_client_concurrency_limit", name, "calls the adaptive limit lets be in flight at once",
+                  [l = limit_.get()] { return static_cast<double>(l->limit()); });
+    metrics.gauge("hexa_client_concurrency_in_flight", name, "calls in flight",
+                  [l = limit_.get()] { return static_cast<double>(l->in_flight()); });
+    metrics.gauge("hexa_client_concurrency_refused_calls_total", name, "calls refused by the adaptive limit",
+                  [l = limit_.get()] { return static_cast<double>(l->refused()); });
+  }
 }
 
 http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
@@ -65,6 +77,9 @@ http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, co
   std::optional<resilience::Bulkhead::Permit> permit;
   if (bulkhead_ && !(permit = bulkhead_->try_enter()))
     throw Unavailable(fmt::format("too many calls to {} in flight", service_));
+  std::optional<resilience::AdaptiveLimit::Permit> place;
+  if (limit_ && !(place = limit_->try_acquire()))
+    throw Unavailable(fmt::format("too many calls to {} in flight (adaptive limit {})", service_, limit_->limit()));
   if (breaker_ && !breaker_->try_acquire())
     throw Unavailable(fmt::format("circuit breaker for {} is open", service_));
   http::Request req{verb, target, 11};
@@ -79,6 +94,10 @@ http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, co
   const auto started = std::chrono::steady_clock::now();
   http::Reply reply = send_(to, std::move(req), std::chrono::milliseconds(timeout));
   const auto elapsed = std::chrono::steady_clock::now() - started;
+  // The callee's latency: answers below 5xx and timeouts; a refused connection or a 5xx is the
+  // breaker's to judge (a fast failure is no sign of a short queue).
+  if (place && reply.failure == http::Failure::Timeout) place->timed_out();
+  if (place && reply.answered() && reply.response.result_int() < 500) place->answered();
   if (breaker_) failed(reply) ? breaker_->on_failure(elapsed) : breaker_->on_success(elapsed);
   return reply;
 }

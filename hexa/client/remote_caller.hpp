@@ -1,12 +1,12 @@
 #pragma once
 // Request/response calls to another service, by name: its address from configuration
 // (services.<name>.url, comma-separated for replicas), and the guards of CallPolicy: a timeout
-// per attempt, the caller's deadline passed on in a header, a circuit breaker, a bulkhead, and
-// retries for idempotent calls only. The single place where a synchronous call leaves a service.
+// per attempt, the caller's deadline passed on in a header, a circuit breaker, a concurrency
+// limit (adaptive by default, or a fixed bulkhead), and retries for idempotent calls only. The single place where a synchronous call leaves a service.
 //
 // Answers: 2xx is the answer; 404 to a GET is "none" (nullopt); any other 4xx is the callee's
 // domain saying no (hexa::Refused, with its status: final, a saga's undo runs on it); 5xx, a
-// refused connection, an open breaker or a full bulkhead is hexa::Unavailable (nothing
+// refused connection, an open breaker or a reached concurrency limit is hexa::Unavailable (nothing
 // happened: try later); a timeout or a broken connection is hexa::Uncertain (it may have).
 // A call given an idempotency key (a policy's remote step: StepContext) sends it as header
 // `Idempotency-Key`, and is then safe to retry like any idempotent call.
@@ -27,6 +27,7 @@
 #include "hexa/client/step_context.hpp"
 #include "hexa/config/config.hpp"
 #include "hexa/http/client.hpp"
+#include "hexa/resilience/adaptive_limit.hpp"
 #include "hexa/resilience/bulkhead.hpp"
 #include "hexa/rest/json_mapping.hpp"
 #include "hexa/runtime/metrics.hpp"
@@ -69,7 +70,8 @@ class RemoteCaller {
   std::vector<http::Endpoint> endpoints_;
   std::atomic<std::size_t> next_{0};
   std::unique_ptr<resilience::CircuitBreaker> breaker_;
-  std::unique_ptr<resilience::Bulkhead> bulkhead_;
+  std::unique_ptr<resilience::Bulkhead> bulkhead_;     // concurrency: fixed
+  std::unique_ptr<resilience::AdaptiveLimit> limit_;  // concurrency: adaptive
   std::mutex random_mutex_;
   std::mt19937 random_{std::random_device{}()};
 };

@@ -169,3 +169,22 @@ TEST_F(RemoteCallerTest, ClientErrorsAreRefusalsServerErrorsAreUnavailable) {
 }
 
 }  // namespace
+
+// How many calls may be in flight: found from the callee's latency unless sized by hand.
+TEST_F(RemoteCallerTest, TheConcurrencyLimitIsAdaptiveUnlessSizedByHandOrSwitchedOff) {
+  using Concurrency = hexa::CallPolicy::Concurrency;
+  status_ = hexa::http::Status::ok;
+  {
+    auto pay = caller("    timeout-ms: 610\n");
+    EXPECT_EQ(pay.policy().concurrency, Concurrency::Adaptive);
+    EXPECT_NE(metrics_.render().find("hexa_client_concurrency_limit{name=\"pay\"} 10"), std::string::npos);
+    for (int i = 0; i < 10; ++i) pay.call(hexa::http::Verb::get, "/pays", std::nullopt);
+    EXPECT_NE(metrics_.render().find("hexa_client_concurrency_limit{name=\"pay\"} 20"), std::string::npos)
+        << "a window of answers far under the timeout doubles the limit\n"
+        << metrics_.render();
+  }
+  EXPECT_EQ(caller("    bulkhead:\n      max-concurrent: 3\n").policy().concurrency, Concurrency::Fixed);
+  EXPECT_EQ(caller("    concurrency: none\n").policy().concurrency, Concurrency::None);
+  EXPECT_THROW(caller("    concurrency: some\n"), std::runtime_error);
+  EXPECT_THROW(caller("    concurrency: fixed\n"), std::runtime_error) << "fixed needs its number";
+}
