@@ -19,6 +19,12 @@ sigset_t stop_signals() {
   return set;
 }
 
+bool has_flag(int argc, char** argv, std::string_view flag) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i] == flag) return true;
+  return false;
+}
+
 std::string config_path(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -26,6 +32,7 @@ std::string config_path(int argc, char** argv) {
     if (arg.starts_with("--config=")) return std::string(arg.substr(9));
   }
   if (const char* env = std::getenv("SERVICE_CONFIG")) return env;
+  if (has_flag(argc, argv, "--describe")) return {};
   throw std::runtime_error(std::string("usage: ") + (argc > 0 ? argv[0] : "service") + " --config <application.yaml>");
 }
 
@@ -33,13 +40,15 @@ Config load(int argc, char** argv) {
   const sigset_t set = stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   const char* profile = std::getenv("PROFILE");
-  return Config::load(config_path(argc, argv), Config::parse_profiles(profile ? profile : ""));
+  const auto profiles = Config::parse_profiles(profile ? profile : "");
+  const std::string path = config_path(argc, argv);
+  return path.empty() ? Config::from_string("{}", profiles) : Config::load(path, profiles);
 }
 
 }  // namespace
 
 Process::Process(int argc, char** argv, const std::string& default_instance)
-    : config_(load(argc, argv)), instance_(config_.get("instance.id", default_instance)) {
+    : describing_(has_flag(argc, argv, "--describe")), config_(load(argc, argv)), instance_(config_.get("instance.id", default_instance)) {
   setup_logging(instance_, config_.get("logging.level", "info"));
 }
 
