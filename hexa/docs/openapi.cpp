@@ -76,7 +76,8 @@ Json patch_schema(const Json& m) {
     if (!p.contains("enum")) p["enum"] = Json::array();
     p["enum"].push_back(c["value"]);
     const std::string what = c["guarded"].get<bool>() ? "a command that needs another service's yes" : "a command";
-    p["description"] = p.value("description", std::string()) + c["value"].get<std::string>() + " runs " + what + ". ";
+    const std::string before = p.value("description", std::string());
+    p["description"] = before + (before.empty() ? "" : " ") + c["value"].get<std::string>() + " runs " + what + ".";
   }
   return s;
 }
