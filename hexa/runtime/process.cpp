@@ -36,13 +36,24 @@ std::string config_path(int argc, char** argv) {
   throw std::runtime_error(std::string("usage: ") + (argc > 0 ? argv[0] : "service") + " --config <application.yaml>");
 }
 
+// A description calls nobody: callees and webhooks need no real address (SERVICES_PAY_URL).
+Config::Env describing_env() {
+  return [real = Config::process_env()](const std::string& name) -> std::optional<std::string> {
+    if (auto v = real(name)) return v;
+    const bool address = name.ends_with("_URL") && (name.starts_with("SERVICES_") || name.starts_with("CHANNELS_"));
+    if (address) return "http://127.0.0.1:9/unused-while-describing";
+    return std::nullopt;
+  };
+}
+
 Config load(int argc, char** argv) {
   const sigset_t set = stop_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   const char* profile = std::getenv("PROFILE");
   const auto profiles = Config::parse_profiles(profile ? profile : "");
   const std::string path = config_path(argc, argv);
-  return path.empty() ? Config::from_string("{}", profiles) : Config::load(path, profiles);
+  const Config::Env env = has_flag(argc, argv, "--describe") ? describing_env() : Config::process_env();
+  return path.empty() ? Config::from_string("{}", profiles, env) : Config::load(path, profiles, env);
 }
 
 }  // namespace

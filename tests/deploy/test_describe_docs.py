@@ -56,6 +56,8 @@ def test_policies_views_and_handled_events_carry_their_correlation_keys():
     assert (canceled["key"], canceled["aggregate"], canceled["by"]) == ("id", "Contract", ["policy"])
     assert [e["name"] for e in pay["events"]["raised"]] == ["PayCanceled", "Payed"]
     assert by_name(pay["aggregates"], "Pay")["resource"]["idempotentOn"] == "contractId"
+    bare = describe("carrental-contract")  # no config, no address for pay: a description calls nobody
+    assert by_name(bare["remotes"], "pay")["timeoutMs"] == 2000  # the default, as config gives none
     mypage = describe("carrental-mypage")
     view = by_name(mypage["views"], "MyPage")
     assert view["key"] == "contractId" and view["resource"]["methods"] == ["GET"]
