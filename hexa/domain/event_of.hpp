@@ -19,6 +19,7 @@ struct FixedString {
 
 template <class Aggregate, FixedString Name, FixedString Key>
 struct EventOf : Aggregate {
+  using aggregate = Aggregate;  // what --describe shows as the event's aggregate
   static constexpr std::string_view name = Name;
   static constexpr std::string_view key = Key;
   static Fields<EventOf> fields() { return inherit_fields<EventOf, Aggregate>(); }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hexa/domain/event_info.hpp"
 #include "hexa/events/event.hpp"
 #include "hexa/model/model.hpp"
 #include "hexa/store/store.hpp"
@@ -82,6 +83,7 @@ class UnitOfWork {
   // Adds a domain event to this transaction's outbox. E declares `name` and `key`.
   template <class E>
   void raise(const E& e) {
+    (void)detail::raised_noted<E>;  // noted at start-up for --describe (event_info.hpp)
     const Record r = to_record(e);
     raise(std::string(E::name), key_text(r.at(std::string(E::key))), r);
   }

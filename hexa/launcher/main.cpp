@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "hexa/launcher/commands.hpp"
+#include "hexa/launcher/describe.hpp"
 #include "hexa/launcher/k8s.hpp"
 #include "hexa/launcher/paths.hpp"
 
@@ -66,6 +67,18 @@ int main(int argc, char** argv) {
   k8s_cmd->callback([&] {
     action = [&] {
       return hexa::launcher::run_k8s(k8s_system, k8s_out.value_or(hexa::launcher::systems_dir().parent_path() / "deploy" / "k8s"));
+    };
+  });
+
+  std::string describe_system;
+  std::optional<std::filesystem::path> describe_out;
+  auto* describe_cmd = app.add_subcommand("describe", "write a system's diagrams, OpenAPI and AsyncAPI (docs/<system>/)");
+  describe_cmd->add_option("system", describe_system, "a folder of systems/")->required();
+  describe_cmd->add_option("--out", describe_out, "where to write them (default: <repo>/docs)");
+  describe_cmd->callback([&] {
+    action = [&] {
+      return hexa::launcher::run_describe(describe_system,
+                                          describe_out.value_or(hexa::launcher::systems_dir().parent_path() / "docs"));
     };
   });
 

@@ -17,10 +17,14 @@ class Process {
   Process(Config config, const std::string& default_instance);
   const Config& config() const { return config_; }
   const std::string& instance() const { return instance_; }
+  // --describe was given: print what the service declares and exit (service.hpp). Without
+  // --config the configuration is then empty (defaults everywhere).
+  bool describing() const { return describing_; }
   // Blocks until SIGTERM or SIGINT; returns the signal.
   int wait_for_stop() const;
 
  private:
+  bool describing_;
   Config config_;
   std::string instance_;
 };

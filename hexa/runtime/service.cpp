@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <iostream>
 #include <thread>
 
+#include "hexa/docs/openapi.hpp"
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/events/payload.hpp"
 #include "hexa/http/server.hpp"
@@ -317,6 +319,10 @@ int Service::reconcile_in_process() {
 Store& Service::store_in_process() { return *rt_->store; }
 
 int Service::run() {
+  if (process_.describing()) {  // what it declares, and nothing opened (description.hpp)
+    std::cout << description() << std::endl;
+    return 0;
+  }
   rt_ = std::make_unique<Runtime>();
   auto& rt = *rt_;
   const std::string data_dir = config_.get("data.dir", "data/" + name_);
@@ -339,6 +345,7 @@ int Service::run() {
                  faults.delay_max_ms, faults.error_rate, faults.capacity);
   }
   add_actuator_routes();
+  router_.add(http::Verb::get, "/v3/api-docs", docs::api_docs_route(rest::Json::parse(description())), Blocking::No);
   if (fault_control) add_fault_control_route();
   http::ServerOptions options;
   options.address = config_.get("server.address", "127.0.0.1");

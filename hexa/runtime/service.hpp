@@ -14,7 +14,10 @@
 // service's name; events.start: earliest (default) | latest, where a group with no position
 // yet starts), the retrier of parked events (events.retry.*, policies.hpp), the HTTP server
 // (server.port) with /actuator/health{,/liveness,/readiness}, and waits for SIGTERM/SIGINT,
-// then drains and exits cleanly.
+// then drains and exits cleanly. GET /v3/api-docs serves its OpenAPI document (hexa/docs/openapi.hpp).
+//
+// `<service> --describe` prints what the service declares (JSON, description.hpp) and exits
+// from run() before anything is opened; without --config its settings are the defaults.
 //
 // Each served resource may be given an inbound bulkhead (resources.<collection>.max-concurrent,
 // .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
@@ -39,6 +42,7 @@
 #include "hexa/config/config.hpp"
 #include "hexa/events/bus.hpp"
 #include "hexa/rest/resource.hpp"
+#include "hexa/runtime/declarations.hpp"
 #include "hexa/runtime/inbound_bulkhead.hpp"
 #include "hexa/runtime/metrics.hpp"
 #include "hexa/runtime/policies.hpp"
@@ -73,6 +77,7 @@ class Service {
   // seen before is skipped). E declares `name` and `key`. Retry versus drop: policies.hpp.
   template <class E>
   void when(std::function<void(const E&, UnitOfWork&)> fn) {
+    declared_.policies.push_back(&event_info<E>());
     on_event(std::string(E::name), [fn = std::move(fn)](const Record& payload, UnitOfWork& uow) {
       fn(from_record<E>(payload), uow);
     });
@@ -84,6 +89,7 @@ class Service {
   When<E> when() {
     auto plan = std::make_shared<StepPlan>();
     policies_.add_steps(std::string(E::name), plan);
+    declared_.step_policies.push_back({&event_info<E>(), plan});
     return When<E>(std::move(plan));
   }
 
@@ -97,8 +103,9 @@ class Service {
     specs_.emplace_back();
     Resource<T>(specs_.back()).read_only(model_of<T>().collection + " is a view kept from events; it cannot be written")
         .find_by(key_field);
+    auto note = declared_.view(model_of<T>(), key_field, true);
     return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
-                   std::move(key_field));
+                   std::move(key_field), std::move(note));
   }
 
   // The same, kept from events but not served (no routes): a read model for the service itself.
@@ -107,17 +114,22 @@ class Service {
     specs_.emplace_back();
     Resource<T> r(specs_.back());
     specs_.back().served = false;
+    auto note = declared_.view(model_of<T>(), key_field, false);
     return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
-                   std::move(key_field));
+                   std::move(key_field), std::move(note));
   }
 
   template <class T>
   Remote<T> remote(const std::string& service) {
+    declared_.remotes.push_back({service, &model_of<T>()});
     return Remote<T>(caller(service));
   }
 
   Router& router() { return router_; }
   int run();
+
+  // What this service declares, as JSON (description.hpp): what `--describe` prints.
+  std::string description() const;
 
  private:
   friend class testing::InProcess;  // the same declarations, run in a test's process
@@ -148,6 +160,7 @@ class Service {
   const std::string& instance_;
   std::list<rest::ResourceSpec> specs_;  // stable addresses for the builders
   Policies policies_{name_};
+  Declarations declared_;
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
   std::map<std::string, std::unique_ptr<Channel>> channels_;
   Transports transports_;  // empty: client_

@@ -18,17 +18,19 @@ namespace hexa {
 // (payload of an event, the unit of work it is handled in)
 using PolicyFn = std::function<void(const Record&, UnitOfWork&)>;
 using PolicyRegistrar = std::function<void(const std::string& event_type, PolicyFn)>;
+using EventNote = std::function<void(const EventInfo&)>;  // what --describe is told of each on<E>
 
 template <class T>
 class View {
  public:
-  View(PolicyRegistrar registrar, std::string key_field)
-      : registrar_(std::move(registrar)), key_field_(std::move(key_field)) {}
+  View(PolicyRegistrar registrar, std::string key_field, EventNote note = {})
+      : registrar_(std::move(registrar)), key_field_(std::move(key_field)), note_(std::move(note)) {}
 
   // Applies E to the row for E's correlation key, creating the row on first sight (events of
   // one case may come from several services in any order).
   template <class E>
   View& on(std::function<void(T&, const E&)> apply) {
+    if (note_) note_(event_info<E>());
     registrar_(std::string(E::name), [key = key_field_, apply](const Record& payload, UnitOfWork& uow) {
       const Value k = payload.at(std::string(E::key));
       auto row = uow.find_one<T>(key, k);
@@ -46,6 +48,7 @@ class View {
  private:
   PolicyRegistrar registrar_;
   std::string key_field_;
+  EventNote note_;
 };
 
 }  // namespace hexa
