@@ -196,14 +196,15 @@ Plan make_plan(const SystemSpec& spec, const UpOptions& options, const fs::path&
       const auto instance = fmt::format("{}-{}", service.name, n);
       plan.instances.push_back(InstancePlan{
           service.name, instance, port, bin / program_of(spec, service),
-          {"--config", (spec.dir / config_of(service)).string()}, {}, plan.dir / "logs" / (instance + ".log")});
+          {"--config", (spec.dir / config_of(service)).string()}, {}, plan.dir / "logs" / (instance + ".log"),
+          service.liveness});
     }
   }
   if (spec.gateway) {
     plan.instances.push_back(InstancePlan{
         kGateway, kGateway, planner.first(spec.gateway->port, kGateway), bin / "hexa-gateway",
         {"--config", (spec.dir / spec.gateway->config).string()}, {},
-        plan.dir / "logs" / "gateway.log"});
+        plan.dir / "logs" / "gateway.log", spec.liveness});
   }
   const auto urls = service_urls(plan.instances);
   const auto profiles = profile_list(options.profiles);

@@ -32,6 +32,7 @@ struct InstancePlan {
   std::vector<std::string> args;
   std::map<std::string, std::string> env;  // set over the launcher's own environment
   std::filesystem::path log;
+  Liveness liveness;
   bool is_gateway() const { return service == kGateway; }
   std::string url() const;
 };

@@ -11,7 +11,7 @@ namespace {
 nlohmann::json instance_json(const Instance& i) {
   return {{"service", i.plan.service}, {"instance", i.plan.instance}, {"port", i.plan.port},
           {"pid", i.pid},              {"state", to_string(i.state)}, {"url", i.plan.url()},
-          {"log", i.plan.log.string()}};
+          {"log", i.plan.log.string()}, {"restarts", i.restarts}};
 }
 
 }  // namespace

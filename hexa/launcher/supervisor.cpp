@@ -22,6 +22,16 @@ constexpr auto kStopGrace = std::chrono::seconds(10);
 constexpr auto kProbeTimeout = milliseconds(300);
 constexpr auto kFirstBackoff = milliseconds(500);
 constexpr auto kMaxBackoff = milliseconds(10'000);
+constexpr auto kStableAfter = milliseconds(10'000);  // ready this long: its crashes are forgotten
+constexpr auto kSickGrace = milliseconds(2000);      // a sick instance's time to stop on SIGTERM
+
+// One liveness check, on a thread of its own: a hung instance holds the thread for the timeout.
+std::future<bool> check_alive(std::uint16_t port, milliseconds timeout) {
+  return std::async(std::launch::async, [port, timeout] {
+    const auto answer = http_call(port, "GET", "/actuator/health/liveness", timeout);
+    return answer && answer->status == 200;
+  });
+}
 
 // 0.5 s, 1 s, 2 s ... 10 s: a service that keeps crashing does not spin the machine.
 milliseconds backoff(int crashes) {
@@ -77,6 +87,9 @@ void Supervisor::start_all() {
 
 void Supervisor::launch(Instance& i) {
   mark_start(i);
+  i.sick = false;
+  i.liveness_failures = 0;
+  i.liveness.reset();
   try {
     i.pid = spawn({i.plan.program, i.plan.args, i.plan.env, i.plan.log});
     i.state = State::Starting;
@@ -92,14 +105,14 @@ void Supervisor::launch(Instance& i) {
 void Supervisor::ended(Instance& i, int wait_status) {
   const pid_t pid = std::exchange(i.pid, 0);
   i.last_exit = describe_exit(wait_status);
-  if (i.state == State::Stopping) {
+  if (i.state == State::Stopping && (!i.sick || !i.wanted)) {
     notice("{} (pid {}) {}; {}", i.plan.instance, pid, i.last_exit, i.wanted ? "starting again" : "stopped");
     i.state = State::Stopped;
     if (i.wanted) launch(i);  // started again while it was stopping
   } else if (healing_ && i.wanted) {
     const auto delay = backoff(++i.crashes);
-    notice("{} (pid {}) {} unexpectedly; restarting in {} ms", i.plan.instance, pid, i.last_exit,
-           delay.count());
+    notice("{} (pid {}) {} {}; restarting in {} ms", i.plan.instance, pid, i.last_exit,
+           i.sick ? "after failing its liveness checks" : "unexpectedly", delay.count());
     i.state = State::Restarting;
     i.due = Clock::now() + delay;
   } else {
@@ -114,13 +127,40 @@ bool Supervisor::probe(Instance& i) {
   if (!answer || !ready_answer(i, *answer)) return false;
   if (i.crashes > 0) notice("{} (pid {}) is ready again", i.plan.instance, i.pid);
   i.state = State::Ready;
-  i.crashes = 0;
+  i.ready_since = Clock::now();
+  i.next_liveness = i.ready_since + i.plan.liveness.period;
+  return true;
+}
+
+bool Supervisor::check_liveness(Instance& i, Clock::time_point now) {
+  if (i.state == State::Ready && i.crashes > 0 && now - i.ready_since > kStableAfter) i.crashes = 0;
+  if (i.state != State::Ready || !healing_ || !i.plan.liveness.checked()) return false;
+  if (!i.liveness) {
+    if (now >= i.next_liveness) i.liveness = check_alive(i.plan.port, i.plan.liveness.timeout);
+    return false;
+  }
+  if (i.liveness->wait_for(milliseconds(0)) != std::future_status::ready) return false;
+  const bool alive = i.liveness->get();
+  i.liveness.reset();
+  i.next_liveness = now + i.plan.liveness.period;
+  if (alive) {
+    i.liveness_failures = 0;
+    return false;
+  }
+  if (++i.liveness_failures < i.plan.liveness.failure_threshold) return false;
+  notice("{} (pid {}) failed {} liveness checks in a row; restarting it", i.plan.instance, i.pid,
+         i.liveness_failures);
+  i.sick = true;
+  ::kill(i.pid, SIGTERM);
+  i.state = State::Stopping;
+  i.due = now + kSickGrace;
   return true;
 }
 
 bool Supervisor::act_when_due(Instance& i, Clock::time_point now) {
   if (now < i.due) return false;
   if (i.state == State::Restarting) {
+    ++i.restarts;
     launch(i);
     return true;
   }
@@ -143,6 +183,7 @@ bool Supervisor::tick() {
     }
     changed |= act_when_due(i, Clock::now());
     changed |= probe(i);
+    changed |= check_liveness(i, Clock::now());
   }
   return changed;
 }
@@ -180,6 +221,20 @@ std::vector<std::string> Supervisor::start(const std::string& target) {
     names.push_back(i.plan.instance);
   }
   return names;
+}
+
+void Supervisor::add(InstancePlan plan) {
+  instances_.push_back(Instance{std::move(plan)});
+  launch(instances_.back());
+}
+
+void Supervisor::remove(const std::string& instance) {
+  std::erase_if(instances_, [&](const Instance& i) { return i.plan.instance == instance && i.pid == 0; });
+}
+
+Instance* Supervisor::find(const std::string& instance) {
+  const auto it = std::ranges::find(instances_, instance, [](const Instance& i) { return i.plan.instance; });
+  return it == instances_.end() ? nullptr : &*it;
 }
 
 void Supervisor::stop_all(milliseconds grace) {

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace hexa::launcher {
@@ -30,7 +31,24 @@ Autoscale autoscale_of(const YAML::Node& node, const std::string& service) {
   return a;
 }
 
-ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
+Liveness liveness_of(const YAML::Node& node, Liveness base, const std::string& who) {
+  if (!node) return base;
+  if (!node.IsMap()) throw YAML::ParserException(node.Mark(), "liveness of " + who + " must be a map");
+  for (const auto& entry : node) {
+    const auto key = entry.first.as<std::string>();
+    if (key != "period-s" && key != "failure-threshold" && key != "timeout-ms")
+      throw YAML::ParserException(entry.first.Mark(), "liveness of " + who + ": unknown key '" + key +
+                                                          "' (period-s, failure-threshold, timeout-ms)");
+  }
+  if (const auto period = node["period-s"]) base.period = std::chrono::milliseconds(std::lround(period.as<double>() * 1000));
+  if (const auto threshold = node["failure-threshold"]) base.failure_threshold = threshold.as<int>();
+  if (const auto timeout = node["timeout-ms"]) base.timeout = std::chrono::milliseconds(timeout.as<long>());
+  if (base.period.count() < 0 || base.failure_threshold < 1 || base.timeout.count() < 1)
+    throw YAML::ParserException(node.Mark(), "liveness of " + who + " needs period-s >= 0, failure-threshold >= 1, timeout-ms >= 1");
+  return base;
+}
+
+ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body, const Liveness& system_liveness) {
   ServiceSpec service{key.as<std::string>(), 0};
   // "gateway" names the system's gateway instance in commands such as `hexa stop sys/gateway`.
   if (!valid_name(service.name) || service.name == "gateway") {
@@ -49,6 +67,7 @@ ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
   }
   if (const YAML::Node core = body["core"]) service.core = core.as<bool>();
   if (const YAML::Node scale = body["autoscale"]) service.autoscale = autoscale_of(scale, service.name);
+  service.liveness = liveness_of(body["liveness"], system_liveness, service.name);
   return service;
 }
 
@@ -79,7 +98,8 @@ SystemSpec parse(const YAML::Node& root, const std::filesystem::path& dir) {
   if (!services || !services.IsMap() || services.size() == 0) {
     throw YAML::ParserException(root.Mark(), "`services` must map each service to {port: N}");
   }
-  for (const auto& entry : services) spec.services.push_back(service_of(entry.first, entry.second));
+  spec.liveness = liveness_of(root["liveness"], Liveness{}, spec.name);
+  for (const auto& entry : services) spec.services.push_back(service_of(entry.first, entry.second, spec.liveness));
   if (const YAML::Node gateway = root["gateway"]) {
     spec.gateway = GatewaySpec{port_of(gateway, "gateway"),
                                gateway["config"] ? gateway["config"].as<std::string>() : "gateway.yaml"};

@@ -1,5 +1,6 @@
 #pragma once
 // systems/<system>/system.yaml: which services a system has, their default ports, its gateway.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -17,6 +18,17 @@ struct Autoscale {
   int cpu_percent = 80;
 };
 
+// `liveness: {period-s: 2, failure-threshold: 3, timeout-ms: 1000}`, for the whole system or
+// one service, as kubelet's livenessProbe: once an instance is ready, GET /actuator/health/liveness
+// every period; after `failure_threshold` failures in a row (no answer within the timeout, or
+// not 200) it is restarted. period 0: no liveness checks. Defaults are kubelet's.
+struct Liveness {
+  std::chrono::milliseconds period{10'000};
+  int failure_threshold = 3;
+  std::chrono::milliseconds timeout{1000};
+  bool checked() const { return period.count() > 0; }
+};
+
 struct ServiceSpec {
   std::string name;
   std::uint16_t port = 0;  // the default port of its first replica
@@ -30,6 +42,7 @@ struct ServiceSpec {
   std::map<std::string, std::string> env;
   bool core = false;  // the core domain: kept available through voluntary disruptions (PDB)
   std::optional<Autoscale> autoscale;
+  Liveness liveness;  // the system's, unless the service has its own
 };
 
 struct GatewaySpec {
@@ -50,6 +63,7 @@ struct SystemSpec {
   std::vector<ServiceSpec> services;  // in file order, as people read them
   std::optional<GatewaySpec> gateway;
   std::map<std::string, ProfileSpec> profiles;  // by profile name
+  Liveness liveness;  // the gateway's, and every service's without one of its own
 
   const ServiceSpec* find(const std::string& service) const;
 };

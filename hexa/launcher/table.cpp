@@ -9,16 +9,17 @@
 namespace hexa::launcher {
 namespace {
 
-using Row = std::array<std::string, 6>;
+using Row = std::array<std::string, 7>;
 
 Row row_of(const nlohmann::json& i) {
   const auto pid = i.value("pid", 0);
   return {i.value("service", ""), i.value("instance", ""), std::to_string(i.value("port", 0)),
-          pid == 0 ? "-" : std::to_string(pid), i.value("url", ""), i.value("state", "")};
+          pid == 0 ? "-" : std::to_string(pid), i.value("url", ""), i.value("state", ""),
+          std::to_string(i.value("restarts", 0))};
 }
 
 std::string render_rows(const std::vector<Row>& rows) {
-  std::array<std::size_t, 6> width{};
+  std::array<std::size_t, 7> width{};
   for (const auto& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
   }
@@ -35,7 +36,7 @@ std::string render_rows(const std::vector<Row>& rows) {
 }  // namespace
 
 std::string render_table(const nlohmann::json& state) {
-  std::vector<Row> rows{{"SERVICE", "INSTANCE", "PORT", "PID", "URL", "STATE"}};
+  std::vector<Row> rows{{"SERVICE", "INSTANCE", "PORT", "PID", "URL", "STATE", "RESTARTS"}};
   for (const auto& i : state.value("instances", nlohmann::json::array())) rows.push_back(row_of(i));
   const auto& gateway = state.contains("gateway") ? state["gateway"] : nlohmann::json();
   if (gateway.is_object()) rows.push_back(row_of(gateway));

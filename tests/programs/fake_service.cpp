@@ -2,10 +2,18 @@
 // it was given (GET /env, GET /args), records its PID in $DATA_DIR/<INSTANCE_ID>.pid so a
 // test can check it is gone, and stops cleanly on SIGTERM. FAKE_FAIL_AT_START=1 makes it fail
 // at once, as a broken service would. Serves with hexa::http::Server, as real services do.
+// Sickness, for the launcher's liveness checks: GET /sick/fail makes its liveness answer 503
+// from then on, GET /sick/hang blocks its one I/O thread for good (a hung event loop), and
+// FAKE_LIVENESS=down makes it sick from the start (a crash loop). As a gateway it takes the
+// launcher's PUT /actuator/upstreams/<service> and shows what it was given at GET /upstreams.
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -57,11 +65,29 @@ int main(int argc, char** argv) {
 
   const nlohmann::json args(std::vector<std::string>(argv + 1, argv + argc));
   const auto port = static_cast<std::uint16_t>(std::stoi(env_or("SERVER_PORT", "0")));
+  std::atomic<bool> sick = env_or("FAKE_LIVENESS", "") == "down";
+  std::mutex upstreams_mutex;
+  nlohmann::json upstreams = nlohmann::json::object();
   http::Server server({.address = "127.0.0.1", .port = port}, [&](http::Request&& req,
                                                                    http::Responder respond) {
-    const auto target = req.target();
-    if (req.method() != http::Verb::get) {
+    const std::string target(req.target());
+    if (req.method() == http::Verb::put && target.starts_with("/actuator/upstreams/")) {
+      const std::scoped_lock lock(upstreams_mutex);
+      upstreams[target.substr(20)] = nlohmann::json::parse(req.body(), nullptr, false);
+      respond(http::json_response(req, http::Status::ok, upstreams.dump()));
+    } else if (req.method() != http::Verb::get) {
       respond(http::error_response(req, http::Status::method_not_allowed, "GET only"));
+    } else if (target == "/actuator/health/liveness") {
+      respond(sick ? http::json_response(req, http::Status::service_unavailable, R"({"status":"DOWN"})")
+                   : http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
+    } else if (target == "/sick/fail") {
+      sick = true;
+      respond(http::json_response(req, http::Status::ok, R"({"sick":"fail"})"));
+    } else if (target == "/sick/hang") {
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the event loop, hung
+    } else if (target == "/upstreams") {
+      const std::scoped_lock lock(upstreams_mutex);
+      respond(http::json_response(req, http::Status::ok, upstreams.dump()));
     } else if (target == "/actuator/health/readiness") {
       respond(http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
     } else if (target == "/env") {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -346,6 +347,58 @@ TEST_F(Launcher, AServiceFailingAtStartFailsUpAndStopsTheOthers) {
       << output;
   EXPECT_TRUE(process_gone(std::stoi(stopped[1])));
   EXPECT_FALSE(fs::exists(state_path()));
+}
+
+// kubelet's livenessProbe on one machine: checks every 0.5 s, three failures restart it.
+constexpr const char* kQuickLiveness = "liveness: {period-s: 0.5, failure-threshold: 3, timeout-ms: 300}\n";
+
+// A sick instance (liveness DOWN, then a hung event loop) is replaced by a ready one, on its
+// port, in about period x threshold (plus the stop grace when it cannot even stop).
+TEST_F(Launcher, ASickInstanceIsRestartedAfterItsLivenessFailures) {
+  std::ofstream(root_ / "systems" / "fake" / "system.yaml", std::ios::app) << kQuickLiveness;
+  up();
+  auto state = wait_until_ready();
+  for (const std::string sickness : {"fail", "hang"}) {
+    const auto sick = instance(state, "alpha-1");
+    const auto began = std::chrono::steady_clock::now();
+    hl::http_call(sick["port"], "GET", "/sick/" + sickness, milliseconds(200));  // a hang never answers
+    state = wait_for_state(
+        [&](const json& s) {
+          const auto& a = instance(s, "alpha-1");
+          return a["state"] == "ready" && a["pid"] != sick["pid"];
+        },
+        "alpha-1 replaced after /sick/" + sickness);
+    const auto took = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - began);
+    std::cout << "sick (" << sickness << ") to a ready replacement: " << took.count() << " ms\n";
+    RecordProperty("replacement_ms_" + sickness, static_cast<int>(took.count()));
+    EXPECT_GE(took, milliseconds(1000)) << "not before 3 checks 0.5 s apart failed";
+    EXPECT_LT(took, milliseconds(12000));
+    EXPECT_TRUE(eventually([&] { return process_gone(sick["pid"].get<pid_t>()); }, milliseconds(5000)));
+    EXPECT_EQ(env_of(sick["port"])["INSTANCE_ID"], "alpha-1") << "the replacement serves on its port";
+    EXPECT_EQ(instance(state, "beta-1")["restarts"], 0) << "the healthy one is left alone";
+  }
+  EXPECT_EQ(instance(state, "alpha-1")["restarts"], 2);
+  EXPECT_THAT(up_output(), HasSubstr("failed 3 liveness checks in a row"));
+  const auto status = hexa({"status", "fake"});
+  EXPECT_THAT(status.output, HasSubstr("RESTARTS"));
+  EXPECT_THAT(status.output, ::testing::ContainsRegex("alpha-1 .* ready +2"));
+}
+
+// Sick again at every start: each restart waits twice as long as the last, as kubelet's
+// CrashLoopBackOff; being ready for a moment does not reset it.
+TEST_F(Launcher, AnInstanceSickAtEveryStartBacksOff) {
+  std::ofstream(root_ / "systems" / "fake" / "system.yaml", std::ios::app) << kQuickLiveness;
+  up({"--env", "alpha:FAKE_LIVENESS=down"});
+  wait_until_ready();
+  wait_for_state([](const json& s) { return instance(s, "alpha-1").value("restarts", 0) >= 3; },
+                 "alpha-1 restarted three times");
+  const auto output = up_output();
+  const std::regex notice(R"(alpha-1 \(pid \d+\) .* after failing its liveness checks; restarting in (\d+) ms)");
+  std::vector<int> delays;
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), notice); it != std::sregex_iterator(); ++it)
+    delays.push_back(std::stoi((*it)[1]));
+  ASSERT_GE(delays.size(), 3u) << output;
+  EXPECT_THAT(std::vector<int>(delays.begin(), delays.begin() + 3), ::testing::ElementsAre(500, 1000, 2000));
 }
 
 TEST_F(Launcher, UnknownTargetsAreRefusedClearly) {
