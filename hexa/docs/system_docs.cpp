@@ -28,7 +28,8 @@ std::string guard_text(const Json& r) {
     parts.push_back(fmt::format("breaker {}% of {} {}", r["circuitBreaker"]["failureRateThreshold"].get<double>(),
                                 r["circuitBreaker"]["windowSize"].get<int>(),
                                 r["circuitBreaker"]["windowType"] == "count" ? "calls" : "s"));
-  if (r["bulkhead"].get<int>() > 0) parts.push_back(fmt::format("bulkhead {}", r["bulkhead"].get<int>()));
+  if (r.value("concurrency", "") == "adaptive") parts.push_back("adaptive concurrency limit");
+  else if (r["bulkhead"].get<int>() > 0) parts.push_back(fmt::format("bulkhead {}", r["bulkhead"].get<int>()));
   if (r["retry"]["maxAttempts"].get<int>() > 1) parts.push_back(fmt::format("{} attempts", r["retry"]["maxAttempts"].get<int>()));
   return fmt::format("{}", fmt::join(parts, ", "));
 }

@@ -67,6 +67,9 @@ Json remote_json(const Declarations::RemoteOf& r, const RemoteCaller& caller) {
     j["circuitBreaker"] = nullptr;
   }
   j["bulkhead"] = p.bulkhead;
+  j["concurrency"] = p.concurrency == CallPolicy::Concurrency::Adaptive ? "adaptive"
+                     : p.concurrency == CallPolicy::Concurrency::Fixed  ? "fixed"
+                                                                        : "none";
   j["retry"] = {{"maxAttempts", p.retry.max_attempts}};
   j["idempotentCreate"] = p.idempotent_create;
   return j;

@@ -45,7 +45,7 @@ def test_a_service_describes_its_declarations_without_opening_anything(tmp_path)
     amt = by_name(contract["fields"], "amt")
     assert amt == {"name": "amt", "kind": "integer", "rules": {"required": True, "min": 1.0}}
     pay = by_name(d["remotes"], "pay")
-    assert (pay["path"], pay["timeoutMs"], pay["bulkhead"]) == ("/pays", 610, 32)
+    assert (pay["path"], pay["timeoutMs"], pay["concurrency"]) == ("/pays", 610, "adaptive")
     assert pay["circuitBreaker"]["failureRateThreshold"] == 50 and pay["idempotentCreate"] is True
 
 
@@ -103,7 +103,7 @@ def test_the_event_storming_diagram_uses_the_stickers_colours():
 
 def test_the_context_map_tells_request_response_from_pub_sub():
     text = (DOCS / "carrental" / "context-map.mmd").read_text()
-    assert 'contract -->|"REST /pays<br/>timeout 610 ms, breaker 50% of 20 calls, bulkhead 32"| pay' in text
+    assert 'contract -->|"REST /pays<br/>timeout 610 ms, breaker 50% of 20 calls, adaptive concurrency limit"| pay' in text
     assert 'contract -.->|"ContractCanceled' in text and "-.->" in text
 
 

@@ -3,6 +3,7 @@ springdoc), the very document committed under docs/carrental/; and Schemathesis 
 installed into .cache/ on first use) fuzzes each service from it for a bounded number of
 examples: no 5xx, and every answer's status, content type and body match the document."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,5 +53,5 @@ def test_fuzzing_from_the_document_finds_no_server_error(carrental, service):
          "--no-color"],
         capture_output=True, text=True, timeout=400, cwd=carrental.data_dir)
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-2000:]
-    assert " passed" in out.stdout and "0 generated" not in out.stdout, out.stdout[-3000:]
+    assert " passed" in out.stdout and not re.search(r"\b0 generated", out.stdout), out.stdout[-3000:]
     print(out.stdout[-1500:])

@@ -17,6 +17,7 @@ def carrental():
         "--env", "pay:FAULT_CONTROL_ENABLED=true",
         "--env", "contract:CLIENTS_PAY_CIRCUIT_BREAKER_MINIMUM_CALLS=4",
         "--env", "contract:CLIENTS_PAY_CIRCUIT_BREAKER_WINDOW_SIZE=4",
+        "--env", "contract:CLIENTS_PAY_CONCURRENCY=fixed",  # the fixed bulkhead, not the adaptive limit
         "--env", "contract:CLIENTS_PAY_BULKHEAD_MAX_CONCURRENT=4",
     ])
     yield system

@@ -86,7 +86,8 @@ def test_payment_killed_before_it_took_the_money_leaves_the_reservation_unpaid(r
     time.sleep(rng.uniform(0.15, 0.45))  # a moment while the request waits in payment
     kill(rr, "payment")  # the restarted payment has no faults
     t.join(timeout=30)
-    assert answers and answers[0].status == 503, answers and answers[0].body
+    # 503 when the connection was refused, 202 (pending) when payment died holding the request
+    assert answers and answers[0].status in (202, 503), answers and answers[0].body
     # the reconciler asks payment, which has no payment for it: the command is dropped
     res = wait_for(lambda: (r := set_status(rr, n, "payment")).status == 200 and r, timeout=20, interval=0.2,
                    what="the pending command settled, paying again")
