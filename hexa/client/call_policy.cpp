@@ -34,6 +34,8 @@ resilience::AdaptiveLimit::Options adaptive_options(const Config& c, const std::
   o.min_delay = std::chrono::milliseconds(c.get_int(p + "min-delay-ms", timeout_ms / 10));
   o.timeout_share = c.get_double(p + "timeout-share", o.timeout_share);
   o.baseline_windows = static_cast<int>(c.get_int(p + "baseline-windows", o.baseline_windows));
+  // Before anything is known, waiting as long as a rise that is not worth a refusal.
+  o.first_wait = std::chrono::milliseconds(c.get_int(p + "first-wait-ms", o.min_delay.count()));
   return o;
 }
 

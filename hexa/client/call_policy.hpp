@@ -18,7 +18,8 @@
 //                                        none; fixed is the default when bulkhead.max-concurrent
 //                                        is set above 0
 //   adaptive: {initial-limit: 10, min-limit: 1, max-limit: 64, window: 10, tolerance: 1.25,
-//              min-delay-ms: timeout-ms / 10, timeout-share: 0.15, baseline-windows: 30}
+//              min-delay-ms: timeout-ms / 10, timeout-share: 0.15, baseline-windows: 30,
+//              first-wait-ms: min-delay-ms}
 //   bulkhead.max-concurrent: 0           the fixed limit
 //   retry: {max-attempts: 1, initial-backoff-ms: 50, multiplier: 2, jitter: 0.5}
 //   idempotent-create: false             POST may be retried (the callee dedups by a key)

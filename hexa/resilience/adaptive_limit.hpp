@@ -20,12 +20,16 @@
 //     level); else by one per window back up to just under the last limit found overloaded,
 //     then by 1/limit per window (slowly past the point that hurt), and by one per window
 //     while no overload was ever seen.
+// Until a first window was judged nothing is known: a call beyond the initial limit then waits
+// up to first_wait for a place instead of being refused (a fast callee's first answers come
+// within it and grow the limit; a slow callee's do not, and the call is refused then).
 // A call that ended without an answer or a timeout (connection refused, 5xx, breaker open) is
 // no latency sample: the circuit breaker judges failures.
 //
 // Thread-safe; time read through a Clock, so tests move it by hand.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -47,6 +51,7 @@ class AdaptiveLimit {
     std::chrono::milliseconds min_delay{5};
     double timeout_share = 0.15;
     int baseline_windows = 30;
+    std::chrono::milliseconds first_wait{0};
   };
 
   // A place among the calls in flight. Report how the call ended with answered() or
@@ -81,7 +86,8 @@ class AdaptiveLimit {
   AdaptiveLimit(const AdaptiveLimit&) = delete;  // permits point at it
   AdaptiveLimit& operator=(const AdaptiveLimit&) = delete;
 
-  // A permit, or nullopt (counted as refused) when `limit()` calls are already in flight.
+  // A permit, or nullopt (counted as refused) when `limit()` calls are already in flight
+  // (before a first window was judged: still, after first_wait).
   std::optional<Permit> try_acquire();
 
   int limit() const;
@@ -102,6 +108,8 @@ class AdaptiveLimit {
   const Clock clock_;
 
   mutable std::mutex mutex_;
+  std::condition_variable place_freed_;  // only waited on before a first window was judged
+  bool judged_ = false;
   double limit_;
   int in_flight_ = 0;
   std::uint64_t generation_ = 0;  // moves on each change of the whole limit

@@ -155,6 +155,22 @@ TEST_F(AdaptiveLimitTest, RejectsInconsistentOptions) {
   EXPECT_THROW(AdaptiveLimit({.timeout_share = 1}), std::invalid_argument);
 }
 
+TEST_F(AdaptiveLimitTest, BeforeAFirstWindowACallWaitsForAPlaceAfterwardsItIsRefusedAtOnce) {
+  make({.initial_limit = 1, .window = 1, .first_wait = std::chrono::hours(1)});
+  auto first = limit_->try_acquire();
+  ASSERT_TRUE(first);
+  std::optional<AdaptiveLimit::Permit> second;
+  std::thread waiter([&] { second = limit_->try_acquire(); });  // waits: nothing is known yet
+  clock_.advance(milliseconds(1));
+  first->answered();  // a first window: the limit doubles, the waiter gets its place
+  waiter.join();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(limit_->limit(), 2);
+  auto third = limit_->try_acquire();
+  ASSERT_TRUE(third);
+  EXPECT_FALSE(limit_->try_acquire()) << "once judged, refused at once (this test would hang otherwise)";
+}
+
 TEST_F(AdaptiveLimitTest, ConcurrentCallersNeverExceedTheLimit) {
   auto& limit = make({.initial_limit = 4});
   constexpr int kThreads = 8;
