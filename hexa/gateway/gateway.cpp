@@ -13,6 +13,7 @@
 #include "hexa/gateway/routes.hpp"
 #include "hexa/gateway/token_bucket.hpp"
 #include "hexa/gateway/tracing.hpp"
+#include "hexa/gateway/upstream_control.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/http/server.hpp"
 #include "hexa/rest/public_url.hpp"
@@ -90,6 +91,7 @@ struct Gateway::Impl {
         retries(static_cast<int>(config.get_int("upstream.retries", 1))),
         timeout(config.get_int("upstream.timeout-ms", 5000)),
         health_options(HealthOptions::from(config)),
+        control(config),
         client(client_options(config)),
         health(routes.upstreams(), client, health_options),
         server(server_options(config),
@@ -122,6 +124,7 @@ struct Gateway::Impl {
   int retries;
   std::chrono::milliseconds timeout;
   HealthOptions health_options;
+  UpstreamControl control;
   std::unique_ptr<Authenticator> authenticator;  // null: security off (the default profile)
   http::Client client;
   HealthChecker health;
@@ -137,6 +140,7 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   if (Cors::is_preflight(req)) return finish(call, cors.preflight(req), false);
   const auto path = path_of(req.target());
   if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
+  if (auto answer = control.handle(req, peer, routes)) return finish(call, std::move(*answer));
   call->record.request_id = trace_request(req).request_id;
   strip_internal_headers(req);  // only the gateway says who is calling, and until when
   if (const auto problem = forwarded.admit(req, peer.address))
@@ -171,7 +175,7 @@ void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& 
   if (!matched->allows(call->head.method_string())) return finish(call, method_not_routed(call->head, *matched));
   call->upstream = routes.upstream(*matched);
   // A retry needs another instance; without one, no copy of the request is kept for it.
-  call->retries_left = call->upstream->size() > 1 ? retries : 0;
+  call->retries_left = call->upstream->members() > 1 ? retries : 0;
   route(call);
 }
 

@@ -16,6 +16,7 @@
 //   cors.allowed-origins, cors.allowed-methods, cors.allowed-headers, cors.max-age
 //   upstream.timeout-ms, upstream.connect-timeout-ms, upstream.retries,
 //   upstream.health.{interval-ms, timeout-ms, path}          (health_checker.hpp)
+//   upstream.control-token: lets the launcher change instances (upstream_control.hpp)
 //   security.{enabled, realm, issuer, audience, clock-skew-s, jwks.*, token-cache-size}
 //                                                             (authenticator.hpp)
 //   security.open-paths, security.rules[]: paths, methods, roles,

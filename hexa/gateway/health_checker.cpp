@@ -44,9 +44,13 @@ void note_rotation(const Upstream& upstream, std::size_t instance, bool in, cons
 
 void recheck(http::Client& client, const HealthOptions& options, Upstream& upstream, std::function<void()> then) {
   // Answers come on the client's one I/O thread, but a counter that is atomic costs nothing.
-  auto left = std::make_shared<std::atomic<std::size_t>>(upstream.size());
-  auto last = std::make_shared<std::function<void()>>(std::move(then));
+  std::vector<std::size_t> members;
   for (std::size_t i = 0; i < upstream.size(); ++i)
+    if (upstream.member(i)) members.push_back(i);
+  if (members.empty()) return then();
+  auto left = std::make_shared<std::atomic<std::size_t>>(members.size());
+  auto last = std::make_shared<std::function<void()>>(std::move(then));
+  for (const auto i : members)
     probe(client, options, upstream, i, [left, last] {
       if (left->fetch_sub(1) == 1) (*last)();
     });
@@ -68,7 +72,8 @@ void HealthChecker::run(std::stop_token stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
     for (auto* upstream : upstreams_)
-      for (std::size_t i = 0; i < upstream->size(); ++i) probe(client_, options_, *upstream, i, {});
+      for (std::size_t i = 0; i < upstream->size(); ++i)
+        if (upstream->member(i)) probe(client_, options_, *upstream, i, {});
     wake_.wait_for(lock, stop, options_.interval, [] { return false; });
   }
 }

@@ -42,22 +42,51 @@ bool Route::allows(std::string_view method) const {
 }
 
 Upstream::Upstream(std::string service, std::vector<http::Endpoint> instances)
-    : service_(std::move(service)), instances_(std::move(instances)), in_rotation_(instances_.size()) {
-  for (auto& in : in_rotation_) in.store(true);  // until a check says otherwise
+    : service_(std::move(service)), slots_(kMaxInstances) {
+  set_members(instances);
+}
+
+std::size_t Upstream::members() const {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < size(); ++i) n += member(i) ? 1 : 0;
+  return n;
 }
 
 std::optional<std::size_t> Upstream::next(std::optional<std::size_t> avoid) {
-  const std::size_t n = instances_.size();
+  const std::size_t n = size();
   const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = (start + k) % n;
-    if (in_rotation(i) && i != avoid) return i;
+    if (member(i) && in_rotation(i) && i != avoid) return i;
   }
   return std::nullopt;
 }
 
 bool Upstream::set_in_rotation(std::size_t i, bool in) {
-  return in_rotation_[i].exchange(in, std::memory_order_relaxed) != in;
+  return slots_[i]->in_rotation.exchange(in, std::memory_order_relaxed) != in;
+}
+
+void Upstream::set_members(const std::vector<http::Endpoint>& instances) {
+  const std::scoped_lock lock(writer_);
+  const auto same = [](const http::Endpoint& a, const http::Endpoint& b) { return a.host == b.host && a.port == b.port; };
+  std::size_t n = count_.load(std::memory_order_relaxed);
+  for (const auto& e : instances) {
+    std::size_t i = 0;
+    while (i < n && !same(slots_[i]->endpoint, e)) ++i;
+    if (i == n) {
+      if (n == kMaxInstances) throw std::length_error("gateway: too many instances of " + service_);
+      slots_[n] = std::make_unique<Slot>();
+      slots_[n]->endpoint = e;
+      count_.store(++n, std::memory_order_release);
+    } else if (!member(i)) {
+      slots_[i]->in_rotation.store(true, std::memory_order_relaxed);
+      slots_[i]->member.store(true, std::memory_order_release);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool wanted = std::any_of(instances.begin(), instances.end(), [&](const auto& e) { return same(slots_[i]->endpoint, e); });
+    if (!wanted) slots_[i]->member.store(false, std::memory_order_release);
+  }
 }
 
 RouteTable::RouteTable(const Config& config) {
@@ -92,5 +121,10 @@ const Route* RouteTable::route(std::string_view path) const {
 }
 
 Upstream* RouteTable::upstream(const Route& route) const { return upstreams_.at(route.service).get(); }
+
+Upstream* RouteTable::upstream(const std::string& service) const {
+  const auto it = upstreams_.find(service);
+  return it == upstreams_.end() ? nullptr : it->second.get();
+}
 
 }  // namespace hexa::gateway

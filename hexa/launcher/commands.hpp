@@ -19,6 +19,8 @@ int run_up(const UpOptions& options);
 // `target` is "<system>/<service>" or "<system>/<instance>".
 int run_stop(const std::string& target, const DataDir& data);
 int run_start(const std::string& target, const DataDir& data);
+// Replaces a service's instances one at a time (rollout.hpp); `gated`: readiness-gated.
+int run_rollout(const std::string& target, bool gated, const DataDir& data);
 // Every system with a launcher under the data folder, or just `system`.
 int run_status(const std::optional<std::string>& system, const DataDir& data);
 

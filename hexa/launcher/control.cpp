@@ -1,5 +1,7 @@
 #include "hexa/launcher/control.hpp"
 
+#include <algorithm>
+
 namespace hexa::launcher {
 namespace {
 
@@ -31,9 +33,24 @@ std::vector<std::string> ControlState::select(const std::string& name) const {
   return names;
 }
 
+HttpAnswer ControlState::rollout(std::string_view method, std::string_view target) {
+  if (method != "POST") return message(405, "use POST");
+  std::string_view rest = target.substr(std::string_view("/rollout/").size());
+  const auto query = rest.find('?');
+  const std::string_view options = query == std::string_view::npos ? "" : rest.substr(query + 1);
+  const std::string name(rest.substr(0, query));
+  if (!options.empty() && options != "gate=0" && options != "gate=1") return message(400, "the only option is gate=0 or gate=1");
+  const bool service = std::ranges::any_of(snapshot_.value("instances", nlohmann::json::array()),
+                                           [&](const nlohmann::json& i) { return i.value("service", "") == name; });
+  if (!service) return message(404, "no service '" + name + "' to roll out (the gateway and single instances are not)");
+  commands_.push_back({Command::Kind::Rollout, name, ++rollouts_, options != "gate=0"});
+  return {202, nlohmann::json{{"rollout", rollouts_}}.dump()};
+}
+
 HttpAnswer ControlState::handle(std::string_view method, std::string_view target) {
   const std::scoped_lock lock(mutex_);
   if (method == "GET" && target == "/status") return {200, snapshot_.dump()};
+  if (target.starts_with("/rollout/")) return rollout(method, target);
   for (const auto& [prefix, kind] : {std::pair{"/stop/", Command::Kind::Stop},
                                     std::pair{"/start/", Command::Kind::Start}}) {
     if (!target.starts_with(prefix)) continue;

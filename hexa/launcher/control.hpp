@@ -3,6 +3,8 @@
 //   GET  /status          the launcher.json document
 //   POST /stop/<name>     stop a service's instances, or one instance ("reservation-2")
 //   POST /start/<name>    start them again (same ports)
+//   POST /rollout/<service>[?gate=0]   replace its instances one by one (rollout.hpp); answers
+//                         {"rollout": id}; GET /status shows it under "rollout" until the next
 // Requests arrive on the server's thread; the supervisor lives on the main thread. This class
 // is the hand-over: the main thread publishes snapshots and takes the queued commands.
 #include <mutex>
@@ -17,8 +19,10 @@
 namespace hexa::launcher {
 
 struct Command {
-  enum class Kind { Stop, Start } kind;
+  enum class Kind { Stop, Start, Rollout } kind;
   std::string target;
+  int rollout = 0;    // Rollout: its id
+  bool gated = true;  // Rollout: readiness-gated
 };
 
 class ControlState {
@@ -29,10 +33,12 @@ class ControlState {
 
  private:
   std::vector<std::string> select(const std::string& name) const;  // under the lock
+  HttpAnswer rollout(std::string_view method, std::string_view target);  // under the lock
 
   mutable std::mutex mutex_;
   nlohmann::json snapshot_ = nlohmann::json::object();
   std::vector<Command> commands_;
+  int rollouts_ = 0;
 };
 
 }  // namespace hexa::launcher

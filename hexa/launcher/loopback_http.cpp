@@ -90,12 +90,14 @@ std::uint16_t LoopbackServer::port() const { return impl_->acceptor.local_endpoi
 
 std::optional<HttpAnswer> http_call(std::uint16_t port, std::string_view method,
                                     std::string_view target, std::chrono::milliseconds timeout,
-                                    const std::string& body) {
+                                    const std::string& body,
+                                    const std::map<std::string, std::string>& headers) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   request.set(http::field::content_type, "application/json");
+  for (const auto& [name, value] : headers) request.set(name, value);
   request.body() = body;
   request.prepare_payload();
   beast::flat_buffer buffer;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,7 +22,8 @@ struct HttpAnswer {
 // One request on a fresh connection; nothing when no whole answer came within `timeout`.
 std::optional<HttpAnswer> http_call(std::uint16_t port, std::string_view method,
                                     std::string_view target, std::chrono::milliseconds timeout,
-                                    const std::string& body = {});
+                                    const std::string& body = {},
+                                    const std::map<std::string, std::string>& headers = {});
 
 // Called on the server's thread; must answer quickly.
 using HttpHandler =

@@ -53,6 +53,14 @@ int main(int argc, char** argv) {
     });
   }
 
+  bool ungated = false;
+  auto* rollout_cmd = app.add_subcommand("rollout", "replace a service's instances one at a time, each once the new one is ready");
+  rollout_cmd->add_option("target", target, "<system>/<service>")->required();
+  rollout_cmd->add_flag("--no-readiness-gate", ungated,
+                        "switch to each new instance as soon as it is started (for comparison: requests fail)");
+  add_data_dir(*rollout_cmd, data);
+  rollout_cmd->callback([&] { action = [&] { return hexa::launcher::run_rollout(target, !ungated, data); }; });
+
   std::optional<std::string> system;
   auto* status_cmd = app.add_subcommand("status", "show the instances of running systems");
   status_cmd->add_option("system", system, "one system (default: all running)");

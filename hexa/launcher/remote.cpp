@@ -23,6 +23,7 @@ using std::chrono::milliseconds;
 constexpr auto kCallTimeout = milliseconds(2000);
 constexpr auto kStopDeadline = std::chrono::seconds(20);   // the launcher's grace is 10 s
 constexpr auto kStartDeadline = std::chrono::seconds(30);  // as for `hexa up`
+constexpr auto kRolloutDeadline = std::chrono::seconds(600);
 
 struct Target {
   std::string system;
@@ -125,6 +126,30 @@ int run_stop(const std::string& target, const DataDir& data) {
 
 int run_start(const std::string& target, const DataDir& data) {
   return command("start", target, data, "ready", kStartDeadline);
+}
+
+int run_rollout(const std::string& target_text, bool gated, const DataDir& data) {
+  const auto target = parse_target(target_text);
+  const auto port = control_port(data_dir(data), target.system);
+  const auto answer = http_call(port, "POST", "/rollout/" + target.name + (gated ? "" : "?gate=0"), kCallTimeout);
+  if (!answer) throw std::runtime_error("the launcher of " + target.system + " did not answer");
+  const auto body = json::parse(answer->body, nullptr, false);
+  if (answer->status != 202)
+    throw std::runtime_error(body.is_object() ? body.value("message", answer->body) : answer->body);
+  const int id = body.value("rollout", 0);
+  const auto deadline = std::chrono::steady_clock::now() + kRolloutDeadline;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto state = fetch_status(port);
+    for (const char* key : {"rollout", "rollout_refused"}) {
+      const auto& r = state && state->contains(key) ? (*state)[key] : json();
+      if (!r.is_object() || r.value("id", 0) != id || r.value("state", "") == "running") continue;
+      std::cout << render_table(*state) << r.value("message", "") << '\n';
+      return r.value("state", "") == "done" ? 0 : 1;
+    }
+    std::this_thread::sleep_for(milliseconds(100));  // polling the launcher, with a deadline
+  }
+  std::cerr << fmt::format("hexa: rollout of {} not finished after {} s\n", target_text, kRolloutDeadline.count());
+  return 1;
 }
 
 int run_status(const std::optional<std::string>& system, const DataDir& data) {

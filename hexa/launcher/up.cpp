@@ -13,6 +13,7 @@
 #include "hexa/launcher/kafka_profile.hpp"
 #include "hexa/launcher/log.hpp"
 #include "hexa/launcher/paths.hpp"
+#include "hexa/launcher/rollout.hpp"
 #include "hexa/launcher/state_file.hpp"
 #include "hexa/launcher/store_servers.hpp"
 #include "hexa/launcher/supervisor.hpp"
@@ -63,6 +64,15 @@ std::string last_lines(const fs::path& file, std::size_t count) {
   std::string out;
   for (const auto& line : lines) out += "  | " + line + "\n";
   return out;
+}
+
+// Fresh for every `hexa up`: only this launcher may change its gateway's instances.
+std::string control_token() {
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  std::string token;
+  for (int n = 0; n < 16; ++n) token += fmt::format("{:02x}", static_cast<unsigned char>(random.get()));
+  if (!random) throw std::runtime_error("cannot read /dev/urandom for the gateway's control token");
+  return token;
 }
 
 void refuse_if_running(const fs::path& state_path, const std::string& system) {
@@ -116,6 +126,7 @@ class Launcher {
     while (!signals.stop_requested(kTick)) {
       obey_commands();
       supervisor_.tick();
+      if (rollout_ && !rollout_->finished()) rollout_->step();
       publish();
     }
     return shut_down(0);
@@ -124,6 +135,8 @@ class Launcher {
  private:
   void publish() {
     auto state = snapshot(supervisor_, server_.port());
+    state["rollout"] = rollout_ ? rollout_->status() : nlohmann::json();
+    state["rollout_refused"] = refused_rollout_;
     auto text = state.dump(2);
     if (text == published_) return;
     write_atomically(state_path_, text);
@@ -163,11 +176,24 @@ class Launcher {
 
   void obey_commands() {
     for (const auto& command : control_.take_commands()) {
+      if (command.kind == Command::Kind::Rollout) {
+        roll_out(command);
+        continue;
+      }
       const bool stop = command.kind == Command::Kind::Stop;
       const auto names = stop ? supervisor_.stop(command.target) : supervisor_.start(command.target);
       notice("{} {} on request ({})", stop ? "stopping" : "starting", command.target,
              fmt::join(names, ", "));
     }
+  }
+
+  void roll_out(const Command& command) {
+    if (rollout_ && !rollout_->finished()) {
+      refused_rollout_ = {{"id", command.rollout}, {"service", command.target}, {"state", "failed"},
+                          {"message", "another rollout is running"}};
+      return;
+    }
+    rollout_.emplace(RolloutRequest{command.rollout, command.target, command.gated}, supervisor_);
   }
 
   int shut_down(int code) {
@@ -181,6 +207,8 @@ class Launcher {
   fs::path state_path_;
   ControlState control_;
   std::string published_;
+  std::optional<Rollout> rollout_;
+  nlohmann::json refused_rollout_;  // the last rollout asked for while another ran
   LoopbackServer server_;  // last: its thread stops before the state it reads goes away
 };
 
@@ -195,6 +223,8 @@ int run_up(const UpOptions& options) {
   start_store_servers(local_store_servers(plan), db_dev_script(), plan.dir.parent_path(),
                       plan.dir / "logs" / "db-dev.log");
   use_kafka_profile(plan, spec, options.profiles);  // BUS_URL, and the dev broker if needed
+  for (auto& i : plan.instances)
+    if (i.is_gateway()) i.env["UPSTREAM_CONTROL_TOKEN"] = control_token();  // for `hexa rollout`
   Launcher launcher(plan);
   return launcher.run(signals);
 }

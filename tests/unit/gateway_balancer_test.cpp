@@ -116,12 +116,12 @@ std::string closed_url() {
 
 class Balancer : public ::testing::Test {
  protected:
-  void start(const std::string& urls, int health_interval_ms) {
+  void start(const std::string& urls, int health_interval_ms, const std::string& control_token = "") {
     const std::string yaml = "server: {port: 0}\n"
                              "routes: [{id: contract, service: contract, paths: [/contracts/**]}]\n"
                              "services: {contract: {url: '" + urls + "'}}\n"
                              "upstream: {timeout-ms: 2000, health: {interval-ms: " + std::to_string(health_interval_ms) +
-                             "}}\n";
+                             "}" + (control_token.empty() ? "" : ", control-token: " + control_token) + "}\n";
     gateway_ = std::make_unique<hexa::gateway::Gateway>(
         hexa::Config::from_string(yaml, {"default"}, [](const std::string&) { return std::optional<std::string>{}; }));
     gateway_->start();
@@ -159,6 +159,59 @@ TEST(Upstream, TakesInstancesInTurnSkippingThoseOutOfRotation) {
   EXPECT_EQ(u.next(), std::nullopt) << "none in rotation";
   u.set_in_rotation(1, true);
   EXPECT_EQ(u.next(), 1u);
+}
+
+TEST(Upstream, NewMembersJoinAndThoseLeftOutRetireKeepingTheirIndexes) {
+  hexa::gateway::Upstream u("s", {{"127.0.0.1", 1}, {"127.0.0.1", 2}});
+  u.set_members({{"127.0.0.1", 2}, {"127.0.0.1", 3}});
+  EXPECT_EQ(u.size(), 3u) << "retired index 0 stays, the newcomer is 2";
+  EXPECT_EQ(u.members(), 2u);
+  EXPECT_FALSE(u.member(0));
+  EXPECT_EQ(u.endpoint(2).port, 3);
+  std::set<std::size_t> picked;
+  for (int i = 0; i < 6; ++i) picked.insert(*u.next());
+  EXPECT_EQ(picked, (std::set<std::size_t>{1, 2}));
+  u.set_in_rotation(0, true);  // a late readiness answer for the retired one
+  for (int i = 0; i < 6; ++i) EXPECT_NE(*u.next(), 0u);
+  u.set_members({{"127.0.0.1", 1}});
+  EXPECT_EQ(u.size(), 3u) << "an address coming back takes its old index";
+  EXPECT_EQ(u.next(), 0u);
+  EXPECT_EQ(u.next(), 0u);
+}
+
+Reply control(std::uint16_t gateway, const std::string& service, const std::string& body, const std::string& token) {
+  hexa::http::Client client;
+  Request req{Verb::put, "/actuator/upstreams/" + service, 11};
+  req.set(boost::beast::http::field::content_type, "application/json");
+  if (!token.empty()) req.set("X-Hexa-Control-Token", token);
+  req.body() = body;
+  return client.send({"127.0.0.1", gateway}, std::move(req), 5s);
+}
+
+TEST_F(Balancer, TheLauncherSwapsAServicesInstancesWithItsTokenOnly) {
+  Instance a("a"), b("b");
+  start(a.url(), 100, "s3cret");
+  EXPECT_EQ(instance_of(call(Verb::get)), "a");
+  const std::string to_b = Json{{"urls", {b.url()}}}.dump();
+  EXPECT_EQ(control(gateway_->port(), "contract", to_b, "").response.result_int(), 403);
+  EXPECT_EQ(control(gateway_->port(), "contract", to_b, "wrong").response.result_int(), 403);
+  EXPECT_EQ(control(gateway_->port(), "contract", R"({"urls": "x"})", "s3cret").response.result_int(), 400);
+  EXPECT_EQ(control(gateway_->port(), "nope", to_b, "s3cret").response.result_int(), 404);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(instance_of(call(Verb::get)), "a") << "refusals changed nothing";
+
+  const auto applied = control(gateway_->port(), "contract", to_b, "s3cret");
+  EXPECT_EQ(applied.response.result_int(), 200) << applied.response.body();
+  const int served_by_a = a.served(Verb::get);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(instance_of(call(Verb::post)), "b") << "from the answer on, only b";
+  EXPECT_EQ(a.served(Verb::get), served_by_a);
+}
+
+TEST_F(Balancer, WithoutAControlTokenTheControlPathIsRoutedLikeAnyOther) {
+  Instance a("a"), b("b");
+  start(a.url(), 100);
+  const auto r = control(gateway_->port(), "contract", Json{{"urls", {b.url()}}}.dump(), "anything");
+  EXPECT_EQ(r.response.result_int(), 404) << "no route for /actuator/upstreams";
+  EXPECT_EQ(instance_of(call(Verb::get)), "a");
 }
 
 TEST_F(Balancer, AnInstanceThatRefusesConnectionsIsSkippedAndEveryRequestSucceeds) {

@@ -401,6 +401,40 @@ TEST_F(Launcher, AnInstanceSickAtEveryStartBacksOff) {
   EXPECT_THAT(std::vector<int>(delays.begin(), delays.begin() + 3), ::testing::ElementsAre(500, 1000, 2000));
 }
 
+// `hexa rollout`: each instance replaced by a new one on a new port, the gateway told of
+// the new list, the old ones stopped; the other service untouched.
+TEST_F(Launcher, ARolloutReplacesEachInstanceAndTellsTheGateway) {
+  up({"--replicas", "beta=2"});
+  const auto before = wait_until_ready();
+  const auto gateway_port = before["gateway"]["port"].get<int>();
+  EXPECT_EQ(env_of(gateway_port)["UPSTREAM_CONTROL_TOKEN"].get<std::string>().size(), 32u);
+
+  const auto rollout = hexa({"rollout", "fake/beta"});
+  ASSERT_EQ(rollout.code, 0) << rollout.output << up_output();
+  EXPECT_THAT(rollout.output, HasSubstr("beta rolled out: 2 instances replaced"));
+  const auto after = *hl::read_state(state_path());
+  std::vector<std::string> names;
+  for (const auto& i : after["instances"]) names.push_back(i["instance"]);
+  EXPECT_THAT(names, ::testing::ElementsAre("alpha-1", "beta-3", "beta-4"));
+  for (const char* name : {"beta-1", "beta-2"})
+    EXPECT_TRUE(process_gone(instance(before, name)["pid"].get<pid_t>())) << name;
+  for (const char* name : {"beta-3", "beta-4"}) {
+    EXPECT_EQ(instance(after, name)["state"], "ready");
+    EXPECT_EQ(env_of(instance(after, name)["port"])["INSTANCE_ID"], name);
+  }
+  EXPECT_EQ(instance(after, "alpha-1"), instance(before, "alpha-1"));
+  EXPECT_EQ(env_of(gateway_port, "/upstreams")["beta"]["urls"],
+            json({instance(after, "beta-3")["url"], instance(after, "beta-4")["url"]}));
+  EXPECT_EQ(after["rollout"]["replaced"], json::array({json::array({"beta-1", "beta-3"}), json::array({"beta-2", "beta-4"})}));
+
+  const auto unknown = hexa({"rollout", "fake/nope"});
+  EXPECT_NE(unknown.code, 0);
+  EXPECT_THAT(unknown.output, HasSubstr("nope"));
+  const auto ungated = hexa({"rollout", "fake/alpha", "--no-readiness-gate"});
+  EXPECT_EQ(ungated.code, 0) << ungated.output;
+  EXPECT_EQ(instance(*hl::read_state(state_path()), "alpha-2")["service"], "alpha");
+}
+
 TEST_F(Launcher, UnknownTargetsAreRefusedClearly) {
   up();
   wait_until_ready();
