@@ -34,7 +34,7 @@ def test_seed_commands_work_as_written(movies):
     assert ticket["status"] == "Waiting"
     printed = httpie(port, "PATCH", f":8088/tickets/{ticket['id']}", 'status=Printed')
     assert printed["status"] == "Printed"
-    fetched = httpie(port, f":8088/books/{bid}")
+    fetched = wait_for(lambda: (b := httpie(port, f":8088/books/{bid}"))["status"] == "Printed" and b, what="booking printed")
     assert fetched["status"] == "Printed" and fetched["_links"]["self"]["href"].endswith(f"/books/{bid}")
     pages = wait_for(lambda: [r for r in httpie(port, ":8088/mypages")["_embedded"]["mypages"]
                               if r["bookingId"] == bid and r["statusCode"] == 2], what="my page: ticket collected")

@@ -41,5 +41,12 @@ int main(int argc, char** argv) {
       .command("status", "Printed", [](Book& b, hexa::UnitOfWork&) { b.print(); })
       .deny(hexa::Method::Put, "a booking is not replaced; PATCH its status to cancel it")
       .deny(hexa::Method::Delete, "bookings are canceled, not deleted: PATCH {\"status\":\"Canceled\"}");
+  // TEMPORARY until ticket asks synchronously (f2's Remote::command).
+  svc.when<TicketPrinted>([](const TicketPrinted& e, hexa::UnitOfWork& uow) {
+    auto b = uow.find<Book>(e.bookingId);
+    if (!b || b->status == "Printed") return;
+    b->print();
+    uow.save(*b);
+  });
   return svc.run();
 }

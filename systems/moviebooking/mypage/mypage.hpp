@@ -1,13 +1,14 @@
 #pragma once
-// MyPage: the customer's screen, a CQRS view with one row per booking, kept only from events.
+// Mypage (the seed's name, served at /mypages): the customer's screen, a CQRS view with one
+// row per booking, kept only from events.
 #include <string>
 
 #include "hexa/domain.hpp"
 
 namespace moviebooking {
 
-struct MyPage {
-  static constexpr std::string_view name = "MyPage";
+struct Mypage {
+  static constexpr std::string_view name = "Mypage";
 
   std::int64_t id = 0;
   std::int64_t bookingId = 0;
@@ -18,15 +19,15 @@ struct MyPage {
   std::int64_t statusCode = 0;  // the seed's codes: 1 booked, 2 ticket collected, 9 canceled
   std::string status;
 
-  static hexa::Fields<MyPage> fields() {
-    return {hexa::field("id", &MyPage::id),
-            hexa::field("bookingId", &MyPage::bookingId, {.unique = true}),
-            hexa::field("movieName", &MyPage::movieName),
-            hexa::field("seat", &MyPage::seat),
-            hexa::field("qty", &MyPage::qty),
-            hexa::field("totalPrice", &MyPage::totalPrice),
-            hexa::field("statusCode", &MyPage::statusCode),
-            hexa::field("status", &MyPage::status)};
+  static hexa::Fields<Mypage> fields() {
+    return {hexa::field("id", &Mypage::id),
+            hexa::field("bookingId", &Mypage::bookingId, {.unique = true}),
+            hexa::field("movieName", &Mypage::movieName),
+            hexa::field("seat", &Mypage::seat),
+            hexa::field("qty", &Mypage::qty),
+            hexa::field("totalPrice", &Mypage::totalPrice),
+            hexa::field("statusCode", &Mypage::statusCode),
+            hexa::field("status", &Mypage::status)};
   }
 };
 
