@@ -73,7 +73,7 @@ class System:
         self.data_dir = Path(data_dir or tempfile.mkdtemp(prefix=f"e2e-{name}-"))
         self.log = open(self.data_dir / "launcher.out", "ab")
         servers = engines.engines()  # E2E_PROFILE: the same tests on other engines
-        engine_args = servers.up_args() if servers else []
+        engine_args = servers.up_args(name) if servers else []
         self.proc = subprocess.Popen(
             [str(BIN / "hexa"), "up", name, "--free-ports", "--data-dir", str(self.data_dir), *engine_args, *args],
             stdout=self.log, stderr=subprocess.STDOUT, env=servers.launcher_env() if servers else None)

@@ -12,16 +12,31 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import yaml
+
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 PROFILE = os.environ.get("E2E_PROFILE", "")  # empty: the embedded defaults (SQLite, log bus)
 KNOWN = {"kafka", "postgres", "mariadb", "polyglot"}
 
-# Which engine each profile puts each car rental service on; mypage stays on SQLite in polyglot.
-STORES = {
-    "postgres": {s: "postgres" for s in ("contract", "pay", "reservation", "mypage")},
-    "mariadb": {s: "mariadb" for s in ("contract", "pay", "reservation", "mypage")},
-    "polyglot": {"contract": "postgres", "pay": "postgres", "reservation": "mariadb"},
-}
+SYSTEMS = Path(__file__).resolve().parents[2] / "systems"
+
+
+def stores_of(system, names):
+    """Which engine the active profiles put each service of `system` on, as its system.yaml's
+    `profiles.<name>.store` / `.stores` say (a later profile wins, as in the launcher)."""
+    spec = yaml.safe_load((SYSTEMS / system / "system.yaml").read_text())
+    services = [s for s, body in spec["services"].items() if not (body or {}).get("executable")]
+    out = {}
+    for name in names:
+        profile = (spec.get("profiles") or {}).get(name) or {}
+        if profile.get("store"):
+            out.update({s: engine_of(profile["store"]) for s in services})
+        out.update({s: engine_of(url) for s, url in (profile.get("stores") or {}).items()})
+    return {s: e for s, e in out.items() if e}
+
+
+def engine_of(url):
+    return {"postgresql": "postgres", "mariadb": "mariadb"}.get(url.split(":", 1)[0])
 
 
 def profiles():
@@ -57,9 +72,9 @@ class Engines:
 
     def __init__(self, names):
         self.names = names
-        self.stores = {}
-        for name in names:
-            self.stores.update(STORES.get(name, {}))  # a later profile wins, as in the launcher
+        # The servers every system's services may need under these profiles.
+        self.engines = {e for d in SYSTEMS.iterdir() if (d / "system.yaml").exists()
+                        for e in stores_of(d.name, names).values()}
         self.dir = Path(tempfile.mkdtemp(prefix="e2e-engines-"))
         self.dir.chmod(0o755)  # PostgreSQL runs as the postgres user when we are root
         self.env = dict(os.environ, HEXA_DATA_DIR=str(self.dir))
@@ -74,7 +89,7 @@ class Engines:
 
     def _start(self):
         starts = []
-        for engine in sorted(set(self.stores.values())):
+        for engine in sorted(self.engines):
             self.ports[engine] = free_port()
             starts.append(([str(SCRIPTS / "db-dev"), "start", engine, str(self.ports[engine])],
                            dict(self.env, DB_OWNER_PID=str(os.getpid())), f"db-dev start {engine}"))
@@ -88,13 +103,13 @@ class Engines:
                     KAFKA_CONTROLLER_PORT=str(self.ports.setdefault("kafka-controller", free_port())),
                     KAFKA_OWNER_PID=str(os.getpid()))
 
-    def up_args(self):
+    def up_args(self, system):
         """`hexa up` arguments for one new System: the profiles, and its own namespace and
         databases on this process's servers."""
         n = next(self.systems)
         prefix = f"e2e{n}"
         args = ["--profile", ",".join(self.names)]
-        for service, engine in self.stores.items():
+        for service, engine in stores_of(system, self.names).items():
             scheme = "postgresql" if engine == "postgres" else "mariadb"
             args += ["--env", f"{service}:STORE_URL={scheme}://hexa:hexa@127.0.0.1:{self.ports[engine]}/"
                               f"{prefix}_{service}"]
