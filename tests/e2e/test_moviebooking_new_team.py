@@ -71,6 +71,7 @@ def test_marketing_joins_and_leaves_touching_nothing(tmp_path, monkeypatch):
         assert len(before) - len(without_marketing((SYSTEM / name).read_text()).splitlines()) == 1, name
 
     place(systems, joined=False)
+    (tmp_path / "data").mkdir()
     system = System("moviebooking", data_dir=tmp_path / "data")
     try:
         assert not system.instances("marketing")
