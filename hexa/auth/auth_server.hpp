@@ -6,7 +6,8 @@
 //   GET  /actuator/health{,/liveness,/readiness}
 // Configuration (see systems/carrental/auth.yaml): server.address, server.port, server.workers,
 // token.issuer, token.audience, token.ttl-s, users.*, clients.* (accounts.hpp), keys.* and
-// data.dir (signing_key.hpp).
+// data.dir (signing_key.hpp), login.* (failed logins throttled: login_throttle.hpp; the client
+// is the X-Forwarded-For of a trusted proxy, server.trusted-proxies, loopback by default).
 #include <chrono>
 #include <cstdint>
 #include <memory>

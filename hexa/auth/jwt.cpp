@@ -1,6 +1,7 @@
 #include "hexa/auth/jwt.hpp"
 
 #include "hexa/auth/base64.hpp"
+#include "hexa/rest/json_limits.hpp"
 
 namespace hexa::auth {
 namespace {
@@ -28,7 +29,7 @@ std::optional<Parts> split(std::string_view token) {
 
 std::optional<Json> json_object(std::string_view base64url) {
   const auto text = base64url_decode(base64url);
-  if (!text) return std::nullopt;
+  if (!text || !rest::within_json_depth(*text)) return std::nullopt;  // a client's bytes
   Json doc = Json::parse(*text, nullptr, false);
   if (!doc.is_object()) return std::nullopt;
   return doc;

@@ -41,10 +41,12 @@ int main(int argc, char** argv) {
     hexa::Process process(argc, argv, "auth");
     const auto& config = process.config();
     hexa::auth::AuthServer server(config);
+    const std::chrono::milliseconds grace(config.get_int("server.shutdown-grace-ms", 5000));
+    config.check_known();  // a key nobody read is a typo: stop before serving
     server.start();
     const int sig = process.wait_for_stop();
     spdlog::info("auth stopping (signal {})", sig);
-    server.stop(std::chrono::milliseconds(config.get_int("server.shutdown-grace-ms", 5000)));
+    server.stop(grace);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "hexa-auth: " << e.what() << "\n";

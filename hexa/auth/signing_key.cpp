@@ -78,11 +78,12 @@ RsaKey generated_or_existing(const fs::path& path) {
 }  // namespace
 
 RsaKey load_signing_key(const Config& config) {
-  if (const auto pem = config.find("keys.private-key-pem"); pem && !pem->empty())
-    return private_key(*pem, "keys.private-key-pem");
-  if (const auto file = config.find("keys.private-key-file"); file && !file->empty())
-    return private_key(read_file(*file), *file);
+  // All three read either way, so that each is a known key (Config::check_known).
+  const auto pem = config.find("keys.private-key-pem");
+  const auto file = config.find("keys.private-key-file");
   const fs::path data = config.get("data.dir", "data/auth");
+  if (pem && !pem->empty()) return private_key(*pem, "keys.private-key-pem");
+  if (file && !file->empty()) return private_key(read_file(*file), *file);
   return generated_or_existing(data / "keys" / "signing-key.pem");
 }
 

@@ -40,9 +40,7 @@ http::Response json_answer(const http::Request& req, http::Status status, const 
 }
 
 http::Response error_answer(const http::Request& req, const OAuthError& e) {
-  auto res = json_answer(req, e.status, {{"error", e.code}, {"error_description", e.description}});
-  if (e.status == http::Status::unauthorized) res.set(Field::www_authenticate, R"(Basic realm="oauth")");
-  return res;
+  return oauth_error(req, e.status, e.code, e.description);
 }
 
 // application/x-www-form-urlencoded; a repeated parameter is an error (RFC 6749 3.2).
@@ -143,13 +141,30 @@ std::variant<Principal, OAuthError> grant(const http::Request& req, const Accoun
 
 }  // namespace
 
-http::Response token_endpoint(const http::Request& req, const Accounts& accounts,
-                              const TokenIssuer& issuer) {
+TokenAnswer token_endpoint(const http::Request& req, const Accounts& accounts, const TokenIssuer& issuer) {
   const auto outcome = grant(req, accounts);
-  if (const auto* error = std::get_if<OAuthError>(&outcome)) return error_answer(req, *error);
+  if (const auto* error = std::get_if<OAuthError>(&outcome))
+    return {error_answer(req, *error), error->code == "invalid_grant" || error->code == "invalid_client"};
   const auto token = issuer.issue(std::get<Principal>(outcome));
-  return json_answer(req, http::Status::ok,
-                     {{"access_token", token.token}, {"token_type", "Bearer"}, {"expires_in", token.expires_in}});
+  return {json_answer(req, http::Status::ok,
+                      {{"access_token", token.token}, {"token_type", "Bearer"}, {"expires_in", token.expires_in}})};
+}
+
+std::string account_of(const http::Request& req) {
+  const auto form = parse_form(req.body());
+  if (!form) return {};
+  if (const auto user = param(*form, "username"); param(*form, "grant_type") == "password" && !user.empty())
+    return std::string(user);
+  const auto client = client_credentials(req, *form);
+  const auto* given = std::get_if<ClientCredentials>(&client);
+  return given ? given->id : std::string();
+}
+
+http::Response oauth_error(const http::Request& req, http::Status status, const std::string& code,
+                           const std::string& description) {
+  auto res = json_answer(req, status, {{"error", code}, {"error_description", description}});
+  if (status == http::Status::unauthorized) res.set(Field::www_authenticate, R"(Basic realm="oauth")");
+  return res;
 }
 
 }  // namespace hexa::auth

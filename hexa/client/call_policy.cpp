@@ -29,8 +29,9 @@ CallPolicy CallPolicy::from(const Config& c, const std::string& service) {
   const std::string p = "clients." + service + ".";
   CallPolicy policy;
   policy.timeout_ms = c.get_int(p + "timeout-ms", policy.timeout_ms);
-  if (c.get_bool(p + "circuit-breaker.enabled", true))
-    policy.breaker = breaker_options(c, p + "circuit-breaker.");
+  // Read even when disabled: its keys are then still checked, and known (Config::check_known).
+  const auto breaker = breaker_options(c, p + "circuit-breaker.");
+  if (c.get_bool(p + "circuit-breaker.enabled", true)) policy.breaker = breaker;
   policy.bulkhead = static_cast<int>(c.get_int(p + "bulkhead.max-concurrent", 0));
   policy.retry.max_attempts = static_cast<int>(c.get_int(p + "retry.max-attempts", 1));
   policy.retry.initial_backoff = std::chrono::milliseconds(c.get_int(p + "retry.initial-backoff-ms", 50));

@@ -67,7 +67,7 @@ http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, co
   req.set(rest::kDeadlineHeader, std::to_string(now_ms() + timeout));
   if (body) {
     req.set(http::beast_http::field::content_type, "application/json");
-    req.body() = body->dump();
+    req.body() = rest::dump(*body);
   }
   const auto& to = endpoints_[next_++ % endpoints_.size()];
   const auto started = std::chrono::steady_clock::now();
@@ -107,7 +107,7 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
   if (status < 200 || status >= 300)
     throw Unavailable(fmt::format("{} answered {}: {}", service_, status, reply.response.body()));
   if (reply.response.body().empty()) return rest::Json::object();
-  auto j = rest::Json::parse(reply.response.body(), nullptr, false);
+  auto j = rest::parse(reply.response.body());
   if (j.is_discarded()) throw Unavailable(fmt::format("{} answered malformed JSON", service_));
   return j;
 }

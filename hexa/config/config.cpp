@@ -29,9 +29,15 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Defaults (the top level without `profiles`), then each active profile's section over them.
-Flat merge_profiles(const YAML::Node& root, const std::vector<std::string>& profiles) {
+struct Parsed {
   Flat values;
+  Flat spelling;  // key -> "profiles.<name>.<key>", for keys a profile set
+};
+
+// Defaults (the top level without `profiles`), then each active profile's section over them.
+Parsed merge_profiles(const YAML::Node& root, const std::vector<std::string>& profiles) {
+  Parsed parsed;
+  Flat& values = parsed.values;
   for (const auto& entry : root) {
     if (!entry.first.IsScalar()) {
       throw YAML::ParserException(entry.first.Mark(), "map keys must be plain scalars");
@@ -40,15 +46,20 @@ Flat merge_profiles(const YAML::Node& root, const std::vector<std::string>& prof
     config_detail::flatten(entry.second, entry.first.Scalar(), values);
   }
   const YAML::Node sections = root["profiles"];
-  if (!sections) return values;
+  if (!sections) return parsed;
   if (!sections.IsMap()) throw YAML::ParserException(sections.Mark(), "`profiles` must be a map");
   for (const auto& name : profiles) {
-    if (const YAML::Node section = sections[name]) config_detail::flatten(section, "", values);
+    const YAML::Node section = sections[name];
+    if (!section) continue;
+    config_detail::flatten(section, "", values);
+    Flat own;
+    config_detail::flatten(section, "", own);
+    for (const auto& entry : own) parsed.spelling[entry.first] = "profiles." + name + "." + entry.first;
   }
-  return values;
+  return parsed;
 }
 
-Flat parse(const std::string& yaml, const std::string& source,
+Parsed parse(const std::string& yaml, const std::string& source,
            const std::vector<std::string>& profiles) {
   try {
     const YAML::Node root = YAML::Load(yaml);
@@ -61,6 +72,31 @@ Flat parse(const std::string& yaml, const std::string& source,
     what << source << ":" << line << ": malformed YAML: " << e.msg;
     throw std::runtime_error(what.str());
   }
+}
+
+// Levenshtein distance, to suggest the key a typo meant.
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Every section above `key` and the key itself: "a.b.c" -> "a", "a.b", "a.b.c".
+std::vector<std::string> sections_of(const std::string& key) {
+  std::vector<std::string> out;
+  for (auto dot = key.find('.'); dot != std::string::npos; dot = key.find('.', dot + 1))
+    out.push_back(key.substr(0, dot));
+  out.push_back(key);
+  return out;
 }
 
 [[noreturn]] void not_a(const char* kind, const std::string& key, const std::string& value) {
@@ -83,7 +119,10 @@ Config Config::load(const std::string& yaml_path, const std::vector<std::string>
   std::ostringstream text;
   text << in.rdbuf();
   Config config;
-  config.values_ = parse(text.str(), yaml_path, profiles);
+  auto parsed = parse(text.str(), yaml_path, profiles);
+  config.values_ = std::move(parsed.values);
+  config.spelling_ = std::move(parsed.spelling);
+  config.source_ = yaml_path;
   config.profiles_ = profiles;
   config.env_ = env;
   return config;
@@ -92,13 +131,59 @@ Config Config::load(const std::string& yaml_path, const std::vector<std::string>
 Config Config::from_string(const std::string& yaml, const std::vector<std::string>& profiles,
                            const Env& env) {
   Config config;
-  config.values_ = parse(yaml, "<string>", profiles);
+  auto parsed = parse(yaml, "<string>", profiles);
+  config.values_ = std::move(parsed.values);
+  config.spelling_ = std::move(parsed.spelling);
+  config.source_ = "<string>";
   config.profiles_ = profiles;
   config.env_ = env;
   return config;
 }
 
+void Config::record(const std::string& key) const {
+  std::lock_guard lock(reads_->mutex);
+  reads_->keys.insert(key);
+}
+
+void Config::claim(const std::string& section) const { record(section); }
+
+std::vector<std::string> Config::unknown_keys() const {
+  std::lock_guard lock(reads_->mutex);
+  std::vector<std::string> out;
+  for (const auto& [key, value] : values_) {
+    const auto sections = sections_of(key);
+    if (std::ranges::none_of(sections, [&](const auto& s) { return reads_->keys.contains(s); })) {
+      const auto spelt = spelling_.find(key);
+      out.push_back(spelt == spelling_.end() ? key : spelt->second);
+    }
+  }
+  return out;
+}
+
+void Config::check_known() const {
+  const auto unknown = unknown_keys();
+  if (unknown.empty()) return;
+  std::string what = "unknown configuration key" + std::string(unknown.size() > 1 ? "s" : "") + " in " + source_ + ":";
+  std::lock_guard lock(reads_->mutex);
+  for (const auto& key : unknown) {
+    what += " '" + key + "'";
+    const std::string plain = key.substr(key.starts_with("profiles.") ? key.find('.', 9) + 1 : 0);
+    const std::string* nearest = nullptr;
+    std::size_t best = 3;  // a typo is a character or two
+    for (const auto& read : reads_->keys) {
+      if (const auto d = distance(plain, read); d < best) {
+        best = d;
+        nearest = &read;
+      }
+    }
+    if (nearest) what += " (did you mean '" + *nearest + "'?)";
+    what += key == unknown.back() ? "" : ",";
+  }
+  throw std::runtime_error(what + "; nothing reads it, so it would be ignored");
+}
+
 std::optional<std::string> Config::find(const std::string& key) const {
+  record(key);
   // The environment is asked per lookup, so a value set after loading still wins.
   if (env_) {
     if (auto value = env_(env_name(key))) return value;

@@ -1,8 +1,11 @@
 #include "hexa/gateway/forward.hpp"
 
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "hexa/rest/resource_core.hpp"
 
 namespace hexa::gateway {
 namespace {
@@ -47,21 +50,37 @@ void add_forwarded(http::Request& req, const http::Peer& peer, std::uint16_t gat
   const auto chain = req[kForwardedFor];
   req.set(kForwardedFor,
           chain.empty() ? peer.address : std::string(chain) + ", " + peer.address);
-  // An earlier proxy's values describe the client's view better than ours: keep them.
+  // Present only when a trusted proxy in front said them (or the public URL): they describe
+  // the client's view better than ours.
   if (req.count(kForwardedProto) == 0) req.set(kForwardedProto, "http");
-  const auto host = req[Field::host];
+  if (req.count(kForwardedHost) != 0) return;
+  const auto host = req[Field::host];  // checked by the server: a host and an optional port
   if (host.empty()) {
     if (req.count(kForwardedPort) == 0) req.set(kForwardedPort, std::to_string(gateway_port));
     return;
   }
-  if (req.count(kForwardedHost) == 0) req.set(kForwardedHost, host);
-  if (req.count(kForwardedPort) == 0) {
-    const auto port = port_of(host);
-    req.set(kForwardedPort, port.empty() ? std::string_view("80") : port);
-  }
+  req.set(kForwardedHost, host);
+  if (const auto port = port_of(host); !port.empty()) req.set(kForwardedPort, port);
+  else req.erase(kForwardedPort);  // the scheme's default
+}
+
+bool starts_with_nocase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  return true;
 }
 
 }  // namespace
+
+void strip_internal_headers(http::Request& req) {
+  req.erase(rest::kDeadlineHeader);
+  std::vector<std::string> names;
+  for (const auto& field : req)
+    if (starts_with_nocase(field.name_string(), "x-auth-") || starts_with_nocase(field.name_string(), "x-hexa-"))
+      names.emplace_back(field.name_string());
+  for (const auto& name : names) req.erase(name);
+}
 
 http::Request upstream_request(http::Request&& req, const http::Peer& peer,
                                std::uint16_t gateway_port) {

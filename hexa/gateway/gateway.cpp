@@ -15,6 +15,8 @@
 #include "hexa/gateway/tracing.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/http/server.hpp"
+#include "hexa/rest/public_url.hpp"
+#include "hexa/rest/resource_core.hpp"
 
 namespace hexa::gateway {
 namespace {
@@ -27,6 +29,16 @@ std::string_view path_of(std::string_view target) { return target.substr(0, targ
 bool is_health(std::string_view path) {
   return path == "/actuator/health" || path == "/actuator/health/liveness" ||
          path == "/actuator/health/readiness";
+}
+
+// 405 for a method the route keeps inside (RFC 9110 15.5.6: with Allow).
+http::Response method_not_routed(const http::Request& head, const Route& route) {
+  auto res = http::error_response(head, http::Status::method_not_allowed,
+                                  "Request method '" + std::string(head.method_string()) + "' is not supported");
+  std::string allow;
+  for (const auto& m : route.methods) allow += (allow.empty() ? "" : ", ") + m;
+  res.set(Field::allow, allow);
+  return res;
 }
 
 // What the answer needs once the request itself has gone upstream.
@@ -72,6 +84,7 @@ struct Gateway::Impl {
         cors(config),
         rules(config),
         limiter(RateLimit::from(config)),
+        forwarded(rest::ForwardedHeaders::from(config, "")),  // facing clients: trusts nobody unless told
         realm(config.get("security.realm", "hexa")),
         access_log(config.get_bool("access-log.enabled", true)),
         retries(static_cast<int>(config.get_int("upstream.retries", 1))),
@@ -86,6 +99,7 @@ struct Gateway::Impl {
                }}) {
     // Made once the client exists, held above it: the client's last callbacks may still use it.
     if (config.get_bool("security.enabled", false)) authenticator = std::make_unique<Authenticator>(config, client);
+    else config.claim("security");  // read only when enabled (the `secure` profile checks it)
   }
 
   void handle(http::Request&& req, const http::Peer& peer, http::Responder respond);
@@ -102,6 +116,7 @@ struct Gateway::Impl {
   Cors cors;
   AccessRules rules;
   RateLimiter limiter;
+  rest::ForwardedHeaders forwarded;
   std::string realm;
   bool access_log;
   int retries;
@@ -123,7 +138,9 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   const auto path = path_of(req.target());
   if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
   call->record.request_id = trace_request(req).request_id;
-  strip_identity_headers(req);  // only the gateway says who is calling
+  strip_internal_headers(req);  // only the gateway says who is calling, and until when
+  if (const auto problem = forwarded.admit(req, peer.address))
+    return finish(call, http::error_response(req, http::Status::bad_request, *problem));
   const bool open = !authenticator || rules.is_open(path);
   if (authenticator && ambiguous_path(path))
     return finish(call, http::error_response(req, http::Status::bad_request, "ambiguous path"));
@@ -148,9 +165,11 @@ void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& 
       return finish(call, forbidden(call->head, realm));
     set_identity_headers(call->request, auth->identity, rules.sees_all(auth->identity.roles));
   }
-  call->upstream = routes.find(path);
-  if (!call->upstream)
+  const Route* matched = routes.route(path);
+  if (!matched)
     return finish(call, http::error_response(call->head, http::Status::not_found, "no route for " + std::string(path)));
+  if (!matched->allows(call->head.method_string())) return finish(call, method_not_routed(call->head, *matched));
+  call->upstream = routes.upstream(*matched);
   // A retry needs another instance; without one, no copy of the request is kept for it.
   call->retries_left = call->upstream->size() > 1 ? retries : 0;
   route(call);
@@ -173,6 +192,7 @@ void Gateway::Impl::send(const CallPtr& call, std::size_t i) {
   call->record.upstream = call->upstream->service() + "@" + to.str();
   // Kept for a retry while one is possible; the last attempt takes it.
   http::Request req = call->retries_left > 0 ? call->request : std::move(call->request);
+  req.set(rest::kDeadlineHeader, std::to_string(now_ms() + timeout.count()));  // this attempt's
   client.async_send(to, std::move(req), timeout, [this, call](http::Reply reply) { on_reply(call, std::move(reply)); });
 }
 

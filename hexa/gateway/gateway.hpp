@@ -8,7 +8,10 @@
 // it owns); every request gets an X-Request-Id, a traceparent and an access log line.
 // Configuration (see systems/carrental/gateway.yaml and README "Security"):
 //   server.address, server.port, server.io-threads
-//   routes[]: id, service, paths ("/contracts/**" matches /contracts and /contracts/...)
+//   routes[]: id, service, paths ("/contracts/**" matches /contracts and /contracts/...),
+//             methods (the only ones routed from outside, else 405; absent: all)
+//   server.public-url, server.trusted-proxies (rest/public_url.hpp; the gateway trusts none
+//             by default, so a client's X-Forwarded-* are replaced by the gateway's own)
 //   services.<service>.url: "http://127.0.0.1:8081" or a comma-separated list of replicas
 //   cors.allowed-origins, cors.allowed-methods, cors.allowed-headers, cors.max-age
 //   upstream.timeout-ms, upstream.connect-timeout-ms, upstream.retries,

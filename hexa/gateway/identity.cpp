@@ -1,7 +1,5 @@
 #include "hexa/gateway/identity.hpp"
 
-#include <cctype>
-
 namespace hexa::gateway {
 namespace {
 
@@ -17,14 +15,6 @@ std::string header_safe(std::string value) {
   return value;
 }
 
-bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
-  return true;
-}
-
 }  // namespace
 
 Identity Identity::from_claims(const nlohmann::json& claims) {
@@ -34,13 +24,6 @@ Identity Identity::from_claims(const nlohmann::json& claims) {
       if (r.is_string()) id.roles.push_back(r.get<std::string>());
   }
   return id;
-}
-
-void strip_identity_headers(http::Request& req) {
-  std::vector<std::string> names;
-  for (const auto& field : req)
-    if (starts_with_nocase(field.name_string(), "x-auth-")) names.emplace_back(field.name_string());
-  for (const auto& name : names) req.erase(name);
 }
 
 void set_identity_headers(http::Request& req, const Identity& identity, bool sees_all) {

@@ -1,7 +1,8 @@
 #pragma once
 // Private to hexa/gateway: the caller's identity as services receive it. The gateway alone
-// writes these headers: whatever a client sends under X-Auth-* is removed first, so a service
-// can trust them (it listens on loopback; the gateway is the only door).
+// writes these headers: whatever a client sends under X-Auth-* is removed first
+// (strip_internal_headers, forward.hpp), so a service can trust them (it listens on loopback;
+// the gateway is the only door).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,6 @@ struct Identity {
   static Identity from_claims(const nlohmann::json& claims);
 };
 
-void strip_identity_headers(http::Request& req);  // every X-Auth-* header
 // `sees_all`: false for a caller limited to what it owns (AccessRules::sees_all).
 void set_identity_headers(http::Request& req, const Identity& identity, bool sees_all);
 

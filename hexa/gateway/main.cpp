@@ -16,10 +16,12 @@ int main(int argc, char** argv) {
     spdlog::default_logger()->flush_on(spdlog::level::warn);
     spdlog::flush_every(std::chrono::seconds(1));
     hexa::gateway::Gateway gateway(config);
+    const std::chrono::milliseconds grace(config.get_int("server.shutdown-grace-ms", 5000));
+    config.check_known();  // a key nobody read is a typo: stop before serving
     gateway.start();
     const int sig = process.wait_for_stop();
     spdlog::info("gateway stopping (signal {})", sig);
-    gateway.stop(std::chrono::milliseconds(config.get_int("server.shutdown-grace-ms", 5000)));
+    gateway.stop(grace);
     spdlog::info("gateway stopped");
     spdlog::shutdown();  // writes what is still buffered, ends the flusher
     return 0;

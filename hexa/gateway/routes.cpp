@@ -36,6 +36,11 @@ bool Route::matches(std::string_view path) const {
                      [&](const std::string& p) { return path_matches(p, path); });
 }
 
+bool Route::allows(std::string_view method) const {
+  const auto named = [&](std::string_view m) { return std::find(methods.begin(), methods.end(), m) != methods.end(); };
+  return methods.empty() || named(method) || (method == "HEAD" && named("GET"));
+}
+
 Upstream::Upstream(std::string service, std::vector<http::Endpoint> instances)
     : service_(std::move(service)), instances_(std::move(instances)), in_rotation_(instances_.size()) {
   for (auto& in : in_rotation_) in.store(true);  // until a check says otherwise
@@ -63,6 +68,9 @@ RouteTable::RouteTable(const Config& config) {
     r.service = config.get(base + ".service", r.id);
     r.patterns = split_list(config.get(base + ".paths", ""));
     if (r.patterns.empty()) throw std::runtime_error("gateway: route '" + r.id + "' has no paths");
+    r.methods = split_list(config.get(base + ".methods", ""));
+    for (auto& m : r.methods)
+      std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     if (!upstreams_.contains(r.service)) {
       upstreams_.emplace(r.service, std::make_unique<Upstream>(
                                         r.service, instances_of(config, r.service, r.id)));
@@ -77,10 +85,12 @@ std::vector<Upstream*> RouteTable::upstreams() const {
   return out;
 }
 
-Upstream* RouteTable::find(std::string_view path) const {
+const Route* RouteTable::route(std::string_view path) const {
   for (const auto& r : routes_)
-    if (r.matches(path)) return upstreams_.at(r.service).get();
+    if (r.matches(path)) return &r;
   return nullptr;
 }
+
+Upstream* RouteTable::upstream(const Route& route) const { return upstreams_.at(route.service).get(); }
 
 }  // namespace hexa::gateway

@@ -20,7 +20,11 @@ struct Route {
   std::string id;
   std::string service;
   std::vector<std::string> patterns;
+  // `methods:` in gateway.yaml: the only methods routed from outside (HEAD goes with GET);
+  // empty: every method. Writes only services make (a payment, a reservation) stay inside.
+  std::vector<std::string> methods;
   bool matches(std::string_view path) const;
+  bool allows(std::string_view method) const;
 };
 
 // The instances of one service, taken in turn among those in rotation. An instance leaves the
@@ -50,11 +54,12 @@ class Upstream {
 
 class RouteTable {
  public:
-  // Reads routes.<n>.{id,service,paths} and services.<service>.url; throws on a route that
+  // Reads routes.<n>.{id,service,paths,methods} and services.<service>.url; throws on a route that
   // cannot be served.
   explicit RouteTable(const Config& config);
-  // The upstream of the first route matching `path` (no query string), or null.
-  Upstream* find(std::string_view path) const;
+  // The first route matching `path` (no query string), or null.
+  const Route* route(std::string_view path) const;
+  Upstream* upstream(const Route& route) const;
   std::vector<Upstream*> upstreams() const;
 
  private:

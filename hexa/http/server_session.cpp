@@ -8,6 +8,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "hexa/http/server_exchange.hpp"
+#include "hexa/http/syntax.hpp"
 
 namespace hexa::http::detail {
 namespace net = boost::asio;
@@ -164,6 +165,11 @@ void Session::reject(beast::error_code ec) {
       status == Status::payload_too_large
           ? "request body exceeds " + std::to_string(core_->options.body_limit) + " bytes"
           : "malformed request: " + ec.message();
+  refuse(head, status, message);
+}
+
+// Answered here, never handed to the dispatch; the connection closes after the answer.
+void Session::refuse(const Request& head, Status status, const std::string& message) {
   phase_ = Phase::Handling;
   request_version_ = 11;
   request_keep_alive_ = false;
@@ -175,6 +181,11 @@ void Session::reject(beast::error_code ec) {
 void Session::handle_request() {
   phase_ = Phase::Handling;
   Request req = parser_->release();
+  if (const auto problem = host_header_problem(req)) {
+    Request head{req.method(), req.target(), 11};
+    head.keep_alive(false);
+    return refuse(head, Status::bad_request, "malformed request: " + *problem);
+  }
   request_version_ = req.version();
   request_keep_alive_ = req.keep_alive();
   request_is_head_ = req.method() == Verb::head;

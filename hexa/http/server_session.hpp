@@ -36,6 +36,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool parse(boost::beast::error_code& ec);
   void answer_expect_continue();
   void reject(boost::beast::error_code ec);
+  void refuse(const Request& head, Status status, const std::string& message);
   void handle_request();
   void write(Response res);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t);

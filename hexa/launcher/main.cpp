@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "hexa/launcher/commands.hpp"
+#include "hexa/launcher/k8s.hpp"
+#include "hexa/launcher/paths.hpp"
 
 namespace {
 
@@ -55,6 +57,17 @@ int main(int argc, char** argv) {
   status_cmd->add_option("system", system, "one system (default: all running)");
   add_data_dir(*status_cmd, data);
   status_cmd->callback([&] { action = [&] { return hexa::launcher::run_status(system, data); }; });
+
+  std::string k8s_system;
+  std::optional<std::filesystem::path> k8s_out;
+  auto* k8s_cmd = app.add_subcommand("k8s", "write a system's Kubernetes manifests (deploy/k8s/<system>/)");
+  k8s_cmd->add_option("system", k8s_system, "a folder of systems/")->required();
+  k8s_cmd->add_option("--out", k8s_out, "where to write them (default: <repo>/deploy/k8s)");
+  k8s_cmd->callback([&] {
+    action = [&] {
+      return hexa::launcher::run_k8s(k8s_system, k8s_out.value_or(hexa::launcher::systems_dir().parent_path() / "deploy" / "k8s"));
+    };
+  });
 
   auto* scale_cmd = app.add_subcommand("scale", "change a running service's replicas (not yet)");
   scale_cmd->allow_extras();

@@ -140,8 +140,10 @@ std::optional<std::string> store_url(const SystemSpec& spec, const std::string& 
 
 void add_environment(InstancePlan& i, const Plan& plan, const std::string& profiles,
                      const std::map<std::string, std::string>& urls,
-                     const std::optional<std::string>& store, const std::vector<EnvSetting>& user) {
+                     const std::optional<std::string>& store, const std::map<std::string, std::string>& own,
+                     const std::vector<EnvSetting>& user) {
   i.env = urls;
+  for (const auto& [name, value] : own) i.env[name] = value;  // system.yaml's env of the service
   if (store) i.env["STORE_URL"] = *store;
   i.env["PROFILE"] = profiles;
   i.env["SERVER_PORT"] = std::to_string(i.port);
@@ -207,7 +209,8 @@ Plan make_plan(const SystemSpec& spec, const UpOptions& options, const fs::path&
   const auto profiles = profile_list(options.profiles);
   for (auto& i : plan.instances) {
     const auto store = i.is_gateway() ? std::nullopt : store_url(spec, options.profiles, i.service);
-    add_environment(i, plan, profiles, urls, store, user);
+    const ServiceSpec* service = i.is_gateway() ? nullptr : spec.find(i.service);
+    add_environment(i, plan, profiles, urls, store, service ? service->env : std::map<std::string, std::string>{}, user);
   }
   return plan;
 }

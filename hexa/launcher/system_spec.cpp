@@ -23,6 +23,13 @@ bool valid_name(const std::string& name) {
   });
 }
 
+Autoscale autoscale_of(const YAML::Node& node, const std::string& service) {
+  Autoscale a{node["min"].as<int>(1), node["max"].as<int>(1), node["cpu"].as<int>(80)};
+  if (a.min < 1 || a.max < a.min || a.cpu_percent < 1 || a.cpu_percent > 100)
+    throw YAML::ParserException(node.Mark(), "autoscale of " + service + " needs 1 <= min <= max and cpu 1..100");
+  return a;
+}
+
 ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
   ServiceSpec service{key.as<std::string>(), 0};
   // "gateway" names the system's gateway instance in commands such as `hexa stop sys/gateway`.
@@ -36,6 +43,12 @@ ServiceSpec service_of(const YAML::Node& key, const YAML::Node& body) {
       throw YAML::ParserException(executable.Mark(), "bad executable name '" + service.executable + "'");
   }
   if (const YAML::Node config = body["config"]) service.config = config.as<std::string>();
+  if (const YAML::Node env = body["env"]) {
+    if (!env.IsMap()) throw YAML::ParserException(env.Mark(), "env of " + service.name + " must map NAME: value");
+    for (const auto& e : env) service.env[e.first.as<std::string>()] = e.second.as<std::string>();
+  }
+  if (const YAML::Node core = body["core"]) service.core = core.as<bool>();
+  if (const YAML::Node scale = body["autoscale"]) service.autoscale = autoscale_of(scale, service.name);
   return service;
 }
 

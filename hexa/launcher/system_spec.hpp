@@ -9,6 +9,14 @@
 
 namespace hexa::launcher {
 
+// `autoscale: {min: 1, max: 10, cpu: 15}`: replicas between min and max, keeping the average
+// CPU near `cpu` percent of the request (the seeds' `kubectl autoscale` figures).
+struct Autoscale {
+  int min = 1;
+  int max = 1;
+  int cpu_percent = 80;
+};
+
 struct ServiceSpec {
   std::string name;
   std::uint16_t port = 0;  // the default port of its first replica
@@ -17,6 +25,11 @@ struct ServiceSpec {
   // with <name>/application.yaml.
   std::string executable;
   std::string config;
+  // Settings an operator changes per deployment (the seeds' ConfigMap demos: `env: {SYSTEM_MODE:
+  // LOCAL_SYSTEM}`): the launcher sets them, and the Kubernetes ConfigMap carries them.
+  std::map<std::string, std::string> env;
+  bool core = false;  // the core domain: kept available through voluntary disruptions (PDB)
+  std::optional<Autoscale> autoscale;
 };
 
 struct GatewaySpec {

@@ -52,8 +52,11 @@ constexpr Kind kind_of() {
   if constexpr (std::is_same_v<M, bool>) return Kind::Boolean;
   else if constexpr (std::is_integral_v<M>) return Kind::Integer;
   else if constexpr (std::is_floating_point_v<M>) return Kind::Real;
+  else if constexpr (std::is_same_v<M, Decimal>) return Kind::Decimal;
+  else if constexpr (std::is_same_v<M, Timestamp>) return Kind::Timestamp;
   else {
-    static_assert(std::is_same_v<M, std::string>, "fields are integers, reals, booleans or text");
+    static_assert(std::is_same_v<M, std::string>,
+                  "fields are integers, reals, booleans, text, hexa::Decimal or hexa::Timestamp");
     return Kind::Text;
   }
 }
@@ -76,7 +79,7 @@ Field<T> field(std::string name, M T::*member, Rules rules = {}) {
         if constexpr (kind == Kind::Boolean) t.*member = std::get<bool>(v);
         else if constexpr (kind == Kind::Integer) t.*member = static_cast<M>(std::get<std::int64_t>(v));
         else if constexpr (kind == Kind::Real) t.*member = static_cast<M>(std::get<double>(v));
-        else t.*member = std::get<std::string>(v);
+        else t.*member = std::get<M>(v);
       }};
 }
 

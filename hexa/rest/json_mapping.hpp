@@ -1,15 +1,14 @@
 #pragma once
 // The JSON adapter for declared structs: records to JSON (fields in declared order) and request
-// bodies to records, with Jackson's leniency (numeric strings for numbers, numbers for text)
-// and nothing more: anything else of the wrong type is a 400 naming the field.
-#include <nlohmann/json.hpp>
+// bodies to records, with Jackson's leniency (numeric strings for numbers, numbers for text,
+// epoch milliseconds or ISO-8601 text for timestamps) and nothing more: anything else of the
+// wrong type is a 400 naming the field.
 #include <string>
 
 #include "hexa/model/model.hpp"
+#include "hexa/rest/exact_json.hpp"
 
 namespace hexa::rest {
-
-using Json = nlohmann::ordered_json;
 
 enum class BodyMode {
   Create,   // every required field present; read-only fields ignored
@@ -19,7 +18,7 @@ enum class BodyMode {
 
 Json to_json(const Record& r, const ModelInfo& m);
 Value from_json(const Json& j);  // scalar JSON -> Value (objects/arrays: null)
-Json to_json(const Value& v);
+Json to_json(const Value& v);    // a Timestamp as ISO-8601 text, a Decimal as a number
 
 // Parses and validates a request body. Throws hexa::Invalid with a clear message.
 // The result holds only declared fields (never "id"), coerced to their kinds.

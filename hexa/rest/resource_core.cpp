@@ -7,6 +7,7 @@
 
 #include "hexa/model/errors.hpp"
 #include "hexa/rest/ownership.hpp"
+#include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/logging.hpp"
 
 namespace hexa::rest {
@@ -57,15 +58,7 @@ Json link(const std::string& href) { return Json{{"href", href}}; }
 
 }  // namespace
 
-std::string base_url(const http::Request& req) {
-  std::string proto = header(req, "X-Forwarded-Proto");
-  std::string host = header(req, "X-Forwarded-Host");
-  if (host.empty()) host = header(req, "Host");
-  if (host.empty()) host = "localhost";
-  std::string port = header(req, "X-Forwarded-Port");
-  if (!port.empty() && host.find(':') == std::string::npos) host += ":" + port;
-  return (proto.empty() ? "http" : proto) + "://" + host;
-}
+std::string base_url(const http::Request& req) { return public_base_url(req); }  // public_url.hpp
 
 std::int64_t parse_id(const std::string& text) {
   std::int64_t id{};
@@ -122,7 +115,7 @@ http::Response ResourceCore::item_response(const http::Request& req, http::Statu
   std::string singular = spec_.model->name;
   singular[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(singular[0])));
   j["_links"] = Json{{"self", link(self)}, {singular, link(self)}};
-  auto res = http::json_response(req, status, j.dump());
+  auto res = http::json_response(req, status, dump(j));
   if (status == http::Status::created) res.set(http::beast_http::field::location, self);
   return res;
 }
@@ -192,7 +185,7 @@ http::Response ResourceCore::list(const http::Request& req, Query query, const s
   body["_links"] = Json{{"self", link(base + self_path)}, {"search", link(base + base_path_ + "/search")}};
   body["page"] = Json{{"size", size}, {"totalElements", total},
                       {"totalPages", (total + size - 1) / size}, {"number", page}};
-  return http::json_response(req, http::Status::ok, body.dump());
+  return http::json_response(req, http::Status::ok, dump(body));
 }
 
 http::Response ResourceCore::search(const http::Request& req, const std::string& finder) {

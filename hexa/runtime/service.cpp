@@ -9,6 +9,9 @@
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/events/payload.hpp"
 #include "hexa/http/server.hpp"
+#include "hexa/http/syntax.hpp"
+#include "hexa/rest/json_limits.hpp"
+#include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/health.hpp"
 #include "hexa/runtime/logging.hpp"
@@ -59,9 +62,20 @@ http::Response handle_safely(const Route& route, const http::Request& req, const
 bool has_json_body(const http::Request& req) {
   auto it = req.find(http::beast_http::field::content_type);
   if (it == req.end()) return false;
-  std::string type(it->value());
+  std::string type(it->value().substr(0, it->value().find(';')));  // the media type, no parameters
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
   for (auto& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type.rfind("application/json", 0) == 0 || type.find("+json") != std::string::npos;
+  // application/json or a structured suffix (application/merge-patch+json); not application/jsonp
+  return type == "application/json" || (type.starts_with("application/") && type.ends_with("+json"));
+}
+
+// Why a request is a 400 before any route sees it: forwarded headers a trusted proxy got wrong,
+// or a path or query that is not UTF-8 once decoded (JSON could not carry it back).
+std::optional<std::string> refusal_at_door(http::Request& req, const http::Peer& peer,
+                                           const rest::ForwardedHeaders& forwarded) {
+  if (auto problem = forwarded.admit(req, peer.address)) return problem;
+  if (!http::is_valid_utf8(url_decode(req.target()))) return "the request's path or query is not UTF-8";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -145,7 +159,7 @@ void Service::add_actuator_routes() {
 
 void Service::add_fault_control_route() {
   router_.add(http::Verb::post, "/actuator/faults", [this](const http::Request& req, const PathParams&) {
-    auto body = rest::Json::parse(req.body(), nullptr, false);
+    auto body = rest::parse_client_json(req.body());
     if (!body.is_object()) throw Invalid("a JSON object of fault settings is expected");
     std::map<std::string, std::optional<std::string>> given;
     for (const auto& [k, v] : body.items())
@@ -206,9 +220,24 @@ int Service::run() {
   options.port = static_cast<std::uint16_t>(config_.get_int("server.port", 8080));
   options.body_limit = config_.get_int("server.max-body-bytes", 1024 * 1024);
   options.io_threads = static_cast<int>(config_.get_int("server.io-threads", 1));
-  rt.server = std::make_unique<http::Server>(options, [this](http::Request&& req, http::Responder r) {
-    dispatch(std::move(req), std::move(r));
-  });
+  const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
+  // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
+  auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
+  try {
+    config_.check_known();  // every start-up read is done: a key nobody read is a typo
+  } catch (const std::runtime_error& e) {
+    spdlog::critical("{} cannot start: {}", instance_, e.what());
+    rt.faults.reset();
+    rt.workers->stop();
+    return 1;
+  }
+  rt.server = std::make_unique<http::Server>(
+      options, http::PeerDispatch{[this, forwarded = std::move(forwarded)](
+                                      http::Request&& req, const http::Peer& peer, http::Responder r) {
+        if (const auto problem = refusal_at_door(req, peer, forwarded))
+          return r(http::error_response(req, http::Status::bad_request, *problem));
+        dispatch(std::move(req), std::move(r));
+      }});
   rt.server->start();
   if (!policies_.empty()) {
     rt.subscription = rt.bus->subscribe_batches(
@@ -236,7 +265,7 @@ int Service::run() {
   const int sig = process_.wait_for_stop();
   spdlog::info("{} stopping (signal {})", instance_, sig);
   rt.ready = false;
-  rt.server->stop(std::chrono::milliseconds(config_.get_int("server.shutdown-grace-ms", 5000)));
+  rt.server->stop(grace);
   rt.subscription.reset();
   {
     std::lock_guard lock(rt.mutex);

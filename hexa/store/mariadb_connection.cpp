@@ -37,6 +37,10 @@ struct Scalar {
 void bind_param(MYSQL_BIND& b, Scalar& storage, const Value& v) {
   if (is_null(v)) {
     b.buffer_type = MYSQL_TYPE_NULL;
+  } else if (const auto* t = std::get_if<Timestamp>(&v)) {
+    storage.integer = t->epoch_ms();
+    b.buffer_type = MYSQL_TYPE_LONGLONG;
+    b.buffer = &storage.integer;
   } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
     storage.integer = *i;
     b.buffer_type = MYSQL_TYPE_LONGLONG;
@@ -50,11 +54,18 @@ void bind_param(MYSQL_BIND& b, Scalar& storage, const Value& v) {
     b.buffer_type = MYSQL_TYPE_TINY;
     b.buffer = &storage.boolean;
   } else {
-    const auto& text = std::get<std::string>(v);
+    const auto* decimal = std::get_if<Decimal>(&v);
+    const auto& text = decimal ? decimal->text() : std::get<std::string>(v);
     b.buffer_type = MYSQL_TYPE_STRING;
     b.buffer = const_cast<char*>(text.data());  // only read: the API is not const-correct
     b.buffer_length = text.size();
   }
+}
+
+Value text_value(Kind kind, std::string text) {
+  if (kind == Kind::Decimal)
+    if (auto d = Decimal::parse(text)) return *d;
+  return text;
 }
 
 void bind_result(MYSQL_BIND& b, Scalar& storage, Kind kind) {
@@ -62,7 +73,8 @@ void bind_result(MYSQL_BIND& b, Scalar& storage, Kind kind) {
   b.length = &storage.length;
   switch (kind) {
     case Kind::Integer:
-    case Kind::Boolean:  // TINYINT(1)
+    case Kind::Timestamp:  // epoch ms
+    case Kind::Boolean:    // TINYINT(1)
       b.buffer_type = MYSQL_TYPE_LONGLONG;
       b.buffer = &storage.integer;
       return;
@@ -71,6 +83,7 @@ void bind_result(MYSQL_BIND& b, Scalar& storage, Kind kind) {
       b.buffer = &storage.real;
       return;
     case Kind::Text:
+    case Kind::Decimal:
       // No buffer: fetch() learns the length, then reads the column at its full size.
       b.buffer_type = MYSQL_TYPE_STRING;
       return;
@@ -144,6 +157,8 @@ bool Statement::fetch(const std::vector<Kind>& kinds, std::vector<Value>& row) {
       row.emplace_back(std::monostate{});
     } else if (kinds[i] == Kind::Integer) {
       row.emplace_back(static_cast<std::int64_t>(s.integer));
+    } else if (kinds[i] == Kind::Timestamp) {
+      row.emplace_back(Timestamp(s.integer));
     } else if (kinds[i] == Kind::Boolean) {
       row.emplace_back(s.integer != 0);
     } else if (kinds[i] == Kind::Real) {
@@ -156,7 +171,7 @@ bool Statement::fetch(const std::vector<Kind>& kinds, std::vector<Value>& row) {
       column.buffer_length = text.size();
       if (!text.empty() && mysql_stmt_fetch_column(s_, &column, static_cast<unsigned>(i), 0))
         fail("fetch text");
-      row.emplace_back(std::move(text));
+      row.emplace_back(text_value(kinds[i], std::move(text)));
     }
   }
   return true;

@@ -10,7 +10,8 @@ constexpr const char* kTableOptions =
 }  // namespace
 
 const server_sql::Builder& sql() {
-  static const server_sql::Builder builder({'`', false, "ASC", "DESC"});  // nulls first, as SQLite
+  // Nulls first, as SQLite; decimals are text here (DECIMAL would fix their scale), sorted as numbers.
+  static const server_sql::Builder builder({'`', false, "ASC", "DESC", "CAST({} AS DECIMAL(65,30))"});
   return builder;
 }
 
@@ -19,6 +20,8 @@ std::string column_type(const Column& c) {
     case Kind::Integer: return "BIGINT";
     case Kind::Real: return "DOUBLE";
     case Kind::Boolean: return "TINYINT(1)";
+    case Kind::Timestamp: return "BIGINT";  // epoch ms
+    case Kind::Decimal: break;  // its digits as text: DECIMAL(m, d) would fix the scale
     case Kind::Text: break;
   }
   if (c.unique || c.indexed) return "VARCHAR(" + std::to_string(kIndexedTextLength) + ")";

@@ -15,6 +15,8 @@ std::optional<std::string> param_text(const Value& v) {
   if (is_null(v)) return std::nullopt;
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "t" : "f";
+  if (const auto* t = std::get_if<Timestamp>(&v)) return std::to_string(t->epoch_ms());
+  if (const auto* d = std::get_if<Decimal>(&v)) return d->text();
   if (const auto* d = std::get_if<double>(&v)) {
     char buffer[32];  // shortest text that reads back as the same double
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
@@ -65,6 +67,10 @@ Value Result::value(int row, int column, Kind kind) const {
     case Kind::Integer: return parse_number<std::int64_t>(t);
     case Kind::Real: return parse_number<double>(t);  // also reads Infinity and NaN
     case Kind::Boolean: return t == "t";
+    case Kind::Timestamp: return Timestamp(parse_number<std::int64_t>(t));
+    case Kind::Decimal:
+      if (auto d = Decimal::parse(t)) return *d;
+      throw Error(500, "PostgreSQL sent '" + std::string(t) + "' where a decimal was expected");
     case Kind::Text: break;
   }
   return std::string(t);

@@ -12,6 +12,8 @@ const char* column_type(Kind kind) {
     case Kind::Integer: return "BIGINT";
     case Kind::Real: return "DOUBLE PRECISION";
     case Kind::Boolean: return "BOOLEAN";
+    case Kind::Timestamp: return "BIGINT";  // epoch ms
+    case Kind::Decimal: return "NUMERIC";   // exact, and it keeps the scale given: 1000.50
     case Kind::Text: break;
   }
   return "TEXT";

@@ -125,8 +125,9 @@ std::string Builder::order(const Schema& s, const Query& q) const {
   std::string sql = " ORDER BY ";
   bool by_id = false;
   for (const auto& sort : q.sort) {
-    kind_of_field(s, sort.field, "to sort by");
-    sql += quote(sort.field) + " " + (sort.descending ? d_.descending : d_.ascending) + ", ";
+    const bool as_number = kind_of_field(s, sort.field, "to sort by") == Kind::Decimal && d_.decimal_sort;
+    sql += as_number ? fmt::format(fmt::runtime(d_.decimal_sort), quote(sort.field)) : quote(sort.field);
+    sql += std::string(" ") + (sort.descending ? d_.descending : d_.ascending) + ", ";
     by_id = by_id || sort.field == "id";
   }
   if (by_id) return sql.substr(0, sql.size() - 2);  // an id sort already makes it total

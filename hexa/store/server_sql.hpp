@@ -18,6 +18,9 @@ struct Dialect {
   // Both put nulls first when ascending, as SQLite does.
   const char* ascending;
   const char* descending;
+  // What a decimal column is sorted by when its text is not a number to the server
+  // ("CAST({} AS DECIMAL(65,30))"; {} is the column), or nullptr when the column sorts as one.
+  const char* decimal_sort = nullptr;
 };
 
 // The kind of `field` ("id" or a column); throws hexa::Invalid naming it when unknown, as the

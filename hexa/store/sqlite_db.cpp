@@ -42,6 +42,8 @@ Statement& Statement::bind(int index, const Value& value) {
   else if (auto i = std::get_if<std::int64_t>(&value)) rc = sqlite3_bind_int64(stmt_, index, *i);
   else if (auto d = std::get_if<double>(&value)) rc = sqlite3_bind_double(stmt_, index, *d);
   else if (auto b = std::get_if<bool>(&value)) rc = sqlite3_bind_int64(stmt_, index, *b ? 1 : 0);
+  else if (auto t = std::get_if<Timestamp>(&value)) rc = sqlite3_bind_int64(stmt_, index, t->epoch_ms());
+  else if (auto d = std::get_if<Decimal>(&value)) return bind(index, std::string_view(d->text()));
   else return bind(index, std::string_view(std::get<std::string>(value)));
   if (rc != SQLITE_OK) fail(sqlite3_db_handle(stmt_), rc, "bind");
   return *this;
@@ -91,6 +93,10 @@ Value Statement::value(int column, Kind kind) const {
     case Kind::Integer: return integer(column);
     case Kind::Real: return sqlite3_column_double(stmt_, column);
     case Kind::Boolean: return integer(column) != 0;
+    case Kind::Timestamp: return Timestamp(integer(column));
+    case Kind::Decimal:
+      if (auto d = Decimal::parse(text(column))) return *d;
+      break;  // not written by us: the text as it is
     case Kind::Text: break;
   }
   return text(column);

@@ -18,6 +18,8 @@ const char* column_type(Kind kind) {
     case Kind::Integer: return "INTEGER";
     case Kind::Real: return "REAL";
     case Kind::Boolean: return "INTEGER";  // 0/1, read back as bool from the schema's kind
+    case Kind::Timestamp: return "INTEGER";  // epoch ms
+    case Kind::Decimal: break;  // its digits as text: REAL or NUMERIC affinity would round them
     case Kind::Text: break;
   }
   return "TEXT";
@@ -96,8 +98,10 @@ std::string order_sql(const Schema& s, const Query& q) {
   std::string sql = " ORDER BY ";
   bool by_id = false;
   for (const auto& sort : q.sort) {
-    kind_of_field(s, sort.field, "to sort by");
-    sql += quote(sort.field) + (sort.descending ? " DESC, " : " ASC, ");
+    // Decimals are text (their digits kept), sorted as numbers: near enough past 15 digits.
+    const bool decimal = kind_of_field(s, sort.field, "to sort by") == Kind::Decimal;
+    sql += decimal ? "CAST(" + quote(sort.field) + " AS REAL)" : quote(sort.field);
+    sql += sort.descending ? " DESC, " : " ASC, ";
     by_id = by_id || sort.field == "id";
   }
   if (by_id) return sql.substr(0, sql.size() - 2);  // an id sort already makes it total

@@ -3,9 +3,11 @@ service, roles per route (401/403), each customer limited to their own contracts
 while managers see all, forged tokens refused, 429 under a burst, and a reservation instance
 stopped while the gateway keeps answering through the other."""
 import base64
+import concurrent.futures
 import json
 import subprocess
 import tempfile
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -249,3 +251,22 @@ def test_a_burst_from_one_caller_gets_429_with_retry_after():
         assert call(system, "GET", "/reservations", other).status == 200, "another caller has its own budget"
     finally:
         system.close()
+
+
+def test_an_account_under_attack_does_not_slow_other_logins(secure):
+    """30 wrong passwords in flight (inside the rate limit's burst) once made the manager's
+    correct login time out at the gateway: they are throttled per account, at once."""
+    began = time.monotonic()
+    login(secure, MANAGER)
+    one_login = time.monotonic() - began
+    attempts = [{"grant_type": "password", "username": "mallory-target", "password": f"guess-{i}"} for i in range(30)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=30) as pool:
+        attack = [pool.submit(token_request, secure, form) for form in attempts]
+        wait_for(lambda: any(f.done() and f.result().status == 429 for f in attack), timeout=10, what="a 429")
+        began = time.monotonic()
+        login(secure, MANAGER)
+        took = time.monotonic() - began
+        statuses = [f.result().status for f in attack]
+    assert took < max(2.0, 5 * one_login), f"the manager waited {took:.2f} s (one login: {one_login:.2f} s)"
+    assert statuses.count(429) >= 25, statuses
+    assert set(statuses) <= {400, 429}, statuses

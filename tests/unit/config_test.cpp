@@ -176,4 +176,74 @@ TEST(Config, LoadReadsAFile) {
   EXPECT_EQ(c.get_int("server.port", 0), 8080);
 }
 
+
+// Checked configuration: a key nobody reads is a typo, named at start-up.
+namespace checked {
+
+constexpr const char* kService = R"(
+server:
+  port: 8081
+  wokers: 32
+clients:
+  pay:
+    timeout-ms: 610
+    circuit-breaker: {enabled: false, window-size: 20}
+profiles:
+  kafka:
+    bus: {ulr: "kafka://127.0.0.1:9092"}
+  other:
+    anything: 1
+)";
+
+// What a service and the framework would look up at start-up.
+void start_up_reads(const Config& c) {
+  c.get_int("server.port", 8080);
+  c.get_int("server.workers", 64);
+  c.get_int("clients.pay.timeout-ms", 1000);
+  c.get_bool("clients.pay.circuit-breaker.enabled", true);
+  c.get("bus.url", "log:");
+}
+
+TEST(ConfigCheck, NamesEveryKeyNobodyReadAsSpeltWithTheKeyItMeant) {
+  const Config c = Config::from_string(kService, {"default", "kafka"}, no_env);
+  start_up_reads(c);
+  EXPECT_THAT(c.unknown_keys(), UnorderedElementsAre("server.wokers", "clients.pay.circuit-breaker.window-size",
+                                                     "profiles.kafka.bus.ulr"));
+  try {
+    c.check_known();
+    FAIL() << "unknown keys must stop start-up";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'server.wokers' (did you mean 'server.workers'?)"));
+    EXPECT_THAT(e.what(), HasSubstr("'profiles.kafka.bus.ulr' (did you mean 'bus.url'?)"));
+  }
+}
+
+TEST(ConfigCheck, ASectionReadOrClaimedCoversWhatIsUnderIt) {
+  const Config c = Config::from_string(kService, {"default", "kafka"}, no_env);
+  start_up_reads(c);
+  c.get("server.wokers", "");                // read directly
+  c.claim("clients.pay.circuit-breaker");    // a component that reads it only when enabled
+  c.find("bus");                             // a whole section read at once
+  EXPECT_TRUE(c.unknown_keys().empty());
+  EXPECT_NO_THROW(c.check_known());
+}
+
+TEST(ConfigCheck, InactiveProfilesAndTheEnvironmentAreNotChecked) {
+  const Config c = Config::from_string(kService, {"default"}, env_of({{"SERVR_PORT", "1"}}));
+  start_up_reads(c);
+  c.get("server.wokers", "");
+  c.claim("clients.pay.circuit-breaker");
+  EXPECT_TRUE(c.unknown_keys().empty());
+}
+
+TEST(ConfigCheck, CopiesShareWhatWasRead) {
+  const Config c = Config::from_string("a: 1\nb: [x, y]\n", {"default"}, no_env);
+  const Config copy = c;
+  copy.get("a", "");
+  EXPECT_THAT(c.unknown_keys(), ElementsAre("b", "b.0", "b.1"));
+  c.get("b", "");  // a list read as one value
+  EXPECT_TRUE(copy.unknown_keys().empty());
+}
+
+}  // namespace checked
 }  // namespace

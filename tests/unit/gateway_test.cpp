@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hexa/config/config.hpp"
+#include "hexa/events/event.hpp"
 #include "hexa/gateway/gateway.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/http/server.hpp"
@@ -82,10 +83,12 @@ std::string closed_url() {
 }
 
 hexa::Config gateway_config(const std::string& contract_url, const std::string& pay_url,
-                            const std::string& reservation_url) {
+                            const std::string& reservation_url, const std::string& server_extra = "",
+                            const std::string& pay_extra = "") {
   const std::string yaml = R"(
 server:
   port: 0
+)" + server_extra + R"(
 routes:
   - id: contract
     service: contract
@@ -93,6 +96,7 @@ routes:
   - id: pay
     service: pay
     paths: [/pays/**, /payments]
+)" + pay_extra + R"(
   - id: reservation
     service: reservation
     paths: [/reservations/**]
@@ -120,8 +124,10 @@ class GatewayTest : public ::testing::Test {
     return client_.send(Endpoint{"127.0.0.1", gateway_->port()}, std::move(req), 5s);
   }
   void start(const std::string& contract_url, const std::string& pay_url,
-             const std::string& reservation_url) {
-    gateway_ = std::make_unique<hexa::gateway::Gateway>(gateway_config(contract_url, pay_url, reservation_url));
+             const std::string& reservation_url, const std::string& server_extra = "",
+             const std::string& pay_extra = "") {
+    gateway_ = std::make_unique<hexa::gateway::Gateway>(
+        gateway_config(contract_url, pay_url, reservation_url, server_extra, pay_extra));
     gateway_->start();
   }
   static Json json_of(const Reply& r) { return Json::parse(r.response.body()); }
@@ -246,6 +252,87 @@ TEST_F(GatewayTest, ServiceSeesTheOriginalHostAndForwardedHeaders) {
   EXPECT_EQ(seen[0]["X-Forwarded-Proto"], "http");
   EXPECT_EQ(seen[0]["X-Forwarded-For"], "127.0.0.1");
   EXPECT_EQ(seen[0].count("X-Hop"), 0u);
+}
+
+// A client's X-Request-Deadline once reached the service (504 at once); its X-Forwarded-Host
+// ended up in every link. Only the gateway writes these; Idempotency-Key is the client's own.
+TEST_F(GatewayTest, ReplacesInternalAndForwardedHeadersAClientSentWithItsOwn) {
+  start(contract_.url(), pay_.url(), closed_url());
+  const std::string host = "localhost:" + std::to_string(gateway_->port());
+  Request req{Verb::get, "/contracts", 11};
+  req.set(bhttp::field::host, host);
+  req.set("X-Request-Deadline", "1");
+  req.set("X-Auth-Owner", "someone");
+  req.set("X-Hexa-Anything", "x");
+  req.set("X-Forwarded-Host", "evil.example");
+  req.set("X-Forwarded-Proto", "javascript");
+  req.set("X-Forwarded-Port", "666");
+  req.set("X-Forwarded-For", "6.6.6.6");
+  req.set(bhttp::field::forwarded, "for=6.6.6.6;host=evil.example");
+  req.set("Idempotency-Key", "k-1");
+  const auto before = hexa::now_ms();
+  const Reply r = client_.send(Endpoint{"127.0.0.1", gateway_->port()}, std::move(req), 5s);
+  ASSERT_TRUE(r.answered()) << r.error;
+  EXPECT_EQ(r.response.result(), Status::ok);
+  const auto seen = contract_.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  const auto deadline = std::stoll(std::string(seen[0]["X-Request-Deadline"]));
+  EXPECT_GE(deadline, before + 300);  // upstream.timeout-ms
+  EXPECT_LE(deadline, hexa::now_ms() + 300);
+  EXPECT_EQ(seen[0].count("X-Auth-Owner"), 0u);
+  EXPECT_EQ(seen[0].count("X-Hexa-Anything"), 0u);
+  EXPECT_EQ(seen[0].count(bhttp::field::forwarded), 0u);
+  EXPECT_EQ(seen[0]["X-Forwarded-Host"], host);
+  EXPECT_EQ(seen[0]["X-Forwarded-Proto"], "http");
+  EXPECT_EQ(seen[0]["X-Forwarded-Port"], std::to_string(gateway_->port()));
+  EXPECT_EQ(seen[0]["X-Forwarded-For"], "127.0.0.1");
+  EXPECT_EQ(seen[0]["Idempotency-Key"], "k-1");
+}
+
+TEST_F(GatewayTest, BelievesForwardedHeadersOnlyFromATrustedProxyAndChecksThem) {
+  start(contract_.url(), pay_.url(), closed_url(), "  trusted-proxies: 127.0.0.1\n");
+  const auto via_proxy = [&](const std::string& forwarded_host) {
+    Request req{Verb::get, "/contracts", 11};
+    req.set("X-Forwarded-Host", forwarded_host);
+    req.set("X-Forwarded-Proto", "https");
+    req.set("X-Forwarded-For", "203.0.113.7");
+    return client_.send(Endpoint{"127.0.0.1", gateway_->port()}, std::move(req), 5s);
+  };
+  ASSERT_EQ(via_proxy("rental.example").response.result(), Status::ok);
+  const auto seen = contract_.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["X-Forwarded-Host"], "rental.example");
+  EXPECT_EQ(seen[0]["X-Forwarded-Proto"], "https");
+  EXPECT_EQ(seen[0]["X-Forwarded-For"], "203.0.113.7, 127.0.0.1");
+  for (const char* bad : {"javascript://evil.example", "a b", "\xff.example"})
+    EXPECT_EQ(via_proxy(bad).response.result(), Status::bad_request) << bad;
+  EXPECT_EQ(contract_.seen().size(), 1u);
+}
+
+TEST_F(GatewayTest, TellsServicesTheConfiguredPublicUrl) {
+  start(contract_.url(), pay_.url(), closed_url(), "  public-url: https://rental.example\n");
+  Request req{Verb::get, "/contracts", 11};
+  req.set(bhttp::field::host, "javascript");
+  ASSERT_EQ(client_.send(Endpoint{"127.0.0.1", gateway_->port()}, std::move(req), 5s).response.result(), Status::ok);
+  const auto seen = contract_.seen();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0]["X-Forwarded-Host"], "rental.example");
+  EXPECT_EQ(seen[0]["X-Forwarded-Proto"], "https");
+}
+
+// Writes only services make (contract calls pay) are not routed from outside.
+TEST_F(GatewayTest, RoutesOnlyTheMethodsARouteAllows) {
+  start(contract_.url(), pay_.url(), closed_url(), "", "    methods: [GET]\n");
+  const Reply created = call(Verb::post, "/pays", R"({"contractId":1,"amt":1})",
+                             {{bhttp::field::content_type, "application/json"}});
+  ASSERT_TRUE(created.answered()) << created.error;
+  EXPECT_EQ(created.response.result(), Status::method_not_allowed);
+  EXPECT_EQ(created.response[bhttp::field::allow], "GET");
+  EXPECT_EQ(json_of(created)["status"], 405);
+  EXPECT_EQ(call(Verb::patch, "/pays/1", "{}").response.result(), Status::method_not_allowed);
+  EXPECT_TRUE(pay_.seen().empty());
+  EXPECT_EQ(call(Verb::get, "/pays/1").response.result(), Status::ok);
+  EXPECT_EQ(call(Verb::post, "/contracts", "{}").response.result(), Status::created) << "other routes unchanged";
 }
 
 TEST_F(GatewayTest, SpreadsRequestsOverReplicasInTurn) {

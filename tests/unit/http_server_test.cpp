@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -182,6 +183,40 @@ TEST(HttpServer, RejectsMalformedRequestWith400AndCloses) {
   EXPECT_EQ(res->result(), Status::bad_request);
   EXPECT_EQ(nlohmann::json::parse(res->body())["status"], 400);
   EXPECT_TRUE(conn.closed_within(2s));
+}
+
+// RFC 9112 3.2: an HTTP/1.1 request without Host, with two, or with one that is not a host
+// name or address (a URL, a script, bytes outside ASCII) is a 400, never seen by the handler.
+TEST(HttpServer, RefusesAMissingDoubledOrMalformedHostWith400) {
+  std::atomic<int> handled{0};
+  Server server(options(), [&](Request&& req, Responder respond) {
+    ++handled;
+    echo(std::move(req), std::move(respond));
+  });
+  server.start();
+  for (const std::string& head :
+       {std::string("GET /x HTTP/1.1\r\n\r\n"), std::string("GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+        std::string("GET /x HTTP/1.1\r\nHost: javascript://evil.example\r\n\r\n"),
+        std::string("GET /x HTTP/1.1\r\nHost: \xff\xfe\r\n\r\n"),
+        std::string("GET /x HTTP/1.1\r\nHost: a b\r\n\r\n"), std::string("GET /x HTTP/1.1\r\nHost: a:99999\r\n\r\n")}) {
+    RawConn conn(server.port());
+    conn.send(head);
+    const auto res = conn.read();
+    ASSERT_TRUE(res) << head;
+    EXPECT_EQ(res->result(), Status::bad_request) << head;
+    EXPECT_EQ(nlohmann::json::parse(res->body())["status"], 400) << head;
+    EXPECT_TRUE(conn.closed_within(2s)) << head;
+  }
+  EXPECT_EQ(handled, 0);
+  for (const std::string& head :
+       {std::string("GET /x HTTP/1.0\r\n\r\n"), std::string("GET /x HTTP/1.1\r\nHost: localhost:8088\r\n\r\n"),
+        std::string("GET /x HTTP/1.1\r\nHost: [::1]:80\r\n\r\n"), std::string("GET /x HTTP/1.1\r\nHost: 10.0.0.1\r\n\r\n")}) {
+    RawConn conn(server.port());
+    conn.send(head);
+    const auto res = conn.read();
+    ASSERT_TRUE(res) << head;
+    EXPECT_EQ(res->result(), Status::ok) << head;
+  }
 }
 
 TEST(HttpServer, TellsAClientExpectingContinueToSendTheBody) {

@@ -34,6 +34,17 @@ struct Contract {
 using ContractCanceled = hexa::EventOf<Contract, "ContractCanceled", "id">;
 using ContractCompleted = hexa::EventOf<Contract, "ContractCompleted", "id">;
 
+struct Apply {  // money with fractions and a date, as e-learning and shop12st carry them
+  static constexpr std::string_view name = "Apply";
+  std::int64_t id = 0;
+  hexa::Decimal amount;
+  hexa::Timestamp appliedAt;
+  static hexa::Fields<Apply> fields() {
+    return {hexa::field("id", &Apply::id), hexa::field("amount", &Apply::amount, {.required = true}),
+            hexa::field("appliedAt", &Apply::appliedAt)};
+  }
+};
+
 }  // namespace
 
 // Each contract is its customer's. Only callers the gateway limits (X-Auth-Owner) see a
@@ -268,6 +279,22 @@ TEST_F(ResourceTest, ACallerLimitedToItsOwnRowsSeesNoOtherRowsAndCannotChangeThe
       << "nor handed to someone else";
   EXPECT_EQ(call_as("kim", Verb::patch, "/contracts/1", R"({"status":"cancelled"})").result_int(), 200);
   EXPECT_EQ(outbox_size(), before + 1);
+}
+
+TEST_F(ResourceTest, DecimalsAndDatesComeBackAsJacksonWritesThem) {
+  hexa::rest::ResourceSpec spec;
+  hexa::Resource<Apply>{spec};
+  serve(std::move(spec));
+  auto res = call(Verb::post, "/applies", R"({"amount":"1000.50","appliedAt":"2026-12-02T16:15:30.123+09:00"})");
+  ASSERT_EQ(res.result_int(), 201) << res.body();
+  const std::string fields = R"("amount":1000.50,"appliedAt":"2026-12-02T07:15:30.123+00:00")";
+  EXPECT_NE(res.body().find(fields), std::string::npos) << res.body();
+  EXPECT_NE(call(Verb::get, "/applies/1").body().find(fields), std::string::npos);
+  EXPECT_NE(call(Verb::get, "/applies").body().find(fields), std::string::npos);
+  res = call(Verb::post, "/applies", R"({"amount":"eleven"})");
+  EXPECT_EQ(res.result_int(), 400);
+  EXPECT_NE(res.body().find("'amount'"), std::string::npos) << res.body();
+  EXPECT_EQ(Json::parse(call(Verb::get, "/applies").body())["page"]["totalElements"], 1);
 }
 
 }  // namespace

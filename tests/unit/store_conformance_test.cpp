@@ -175,6 +175,47 @@ TEST_P(StoreConformance, SelectFiltersSortsPagesAndCounts) {
   EXPECT_EQ(tx->count(contracts_v2(), {{{"custName", std::string("Park")}}}), 0);
 }
 
+// Money keeps its digits (a double would turn 1000.50 into 1000.5, and round the long one);
+// a timestamp comes back as the same millisecond and sorts as time.
+TEST_P(StoreConformance, DecimalsStayExactAndTimestampsKeepTheirMillisecond) {
+  const Schema payments{"payments", {{"amount", Kind::Decimal}, {"paidAt", Kind::Timestamp, false, true}}};
+  store_->migrate(payments);
+  const hexa::Timestamp later(1'796'195'730'123), earlier(1'764'659'730'001);
+  auto tx = store_->begin();
+  const auto a = tx->insert(payments, {{"amount", hexa::Decimal("1000.50")}, {"paidAt", later}});
+  const auto b = tx->insert(payments, {{"amount", hexa::Decimal("-12345678901234567890.123456789")},
+                                       {"paidAt", earlier}});
+  tx->insert(payments, {{"amount", Value{}}, {"paidAt", Value{}}});
+  tx->commit();
+
+  auto read = store_->begin(Access::Read);
+  auto row = read->find(payments, a);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(std::get<hexa::Decimal>(row->at("amount")).text(), "1000.50");
+  EXPECT_EQ(std::get<hexa::Timestamp>(row->at("paidAt")), later);
+  EXPECT_EQ(std::get<hexa::Decimal>(read->find(payments, b)->at("amount")).text(),
+            "-12345678901234567890.123456789");
+  const auto by_time = read->select(payments, {{}, {{"paidAt"}}});
+  ASSERT_EQ(by_time.size(), 3u);
+  EXPECT_TRUE(hexa::is_null(by_time[0].at("paidAt")));  // nulls first, as every engine sorts
+  EXPECT_EQ(std::get<std::int64_t>(by_time[1].at("id")), b);
+  const auto found = read->select(payments, {{{"paidAt", later}, {"amount", hexa::Decimal("1000.50")}}});
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(std::get<std::int64_t>(found[0].at("id")), a);
+}
+
+TEST_P(StoreConformance, DecimalsSortAsNumbers) {
+  const Schema prices{"prices", {{"amount", Kind::Decimal}}};
+  store_->migrate(prices);
+  auto tx = store_->begin();
+  for (const char* amount : {"200", "1000.50", "-3", "99.9", "1000.5001"})
+    tx->insert(prices, {{"amount", hexa::Decimal(amount)}});
+  std::vector<std::string> sorted;
+  for (const auto& row : tx->select(prices, {{}, {{"amount", true}}}))
+    sorted.push_back(std::get<hexa::Decimal>(row.at("amount")).text());
+  EXPECT_EQ(sorted, (std::vector<std::string>{"1000.5001", "1000.50", "200", "99.9", "-3"}));
+}
+
 TEST_P(StoreConformance, UnknownFieldsAreInvalidAndNamed) {
   add("Kim", 1, "a");
   auto tx = store_->begin();
