@@ -1,7 +1,5 @@
 // Notice service: alerts the customer on every change of a booking's status (booked, ticket
 // printed, canceled) through the channel its configuration names, and records each alert.
-#include <chrono>
-
 #include <spdlog/spdlog.h>
 
 #include "events.hpp"
@@ -27,11 +25,7 @@ template <class E>
 void alert_on(hexa::Service& svc) {
   // TEMPORARY until channels land (f1): the alert goes to the log only.
   svc.when<E>([](const E& e, hexa::UnitOfWork& uow) {
-    Notice n;
-    n.bookingId = std::get<std::int64_t>(hexa::to_record(e).at(std::string(E::key)));
-    n.message = message_for(e);
-    n.channel = "log";
-    n.sentAt = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    Notice n = Notice::sent(std::get<std::int64_t>(hexa::to_record(e).at(std::string(E::key))), message_for(e), "log");
     spdlog::info("alert: {}", n.message);
     uow.add(n);
   });

@@ -14,7 +14,7 @@ struct Notice {
   std::int64_t bookingId = 0;
   std::string message;
   std::string channel;  // webhook | log: as configured
-  std::int64_t sentAt = 0;
+  hexa::Timestamp sentAt;
 
   static hexa::Fields<Notice> fields() {
     return {hexa::field("id", &Notice::id),
@@ -22,6 +22,15 @@ struct Notice {
             hexa::field("message", &Notice::message),
             hexa::field("channel", &Notice::channel),
             hexa::field("sentAt", &Notice::sentAt)};
+  }
+
+  static Notice sent(std::int64_t bookingId, std::string message, std::string channel) {
+    Notice n;
+    n.bookingId = bookingId;
+    n.message = std::move(message);
+    n.channel = std::move(channel);
+    n.sentAt = hexa::Timestamp::now();
+    return n;
   }
 };
 
