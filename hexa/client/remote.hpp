@@ -1,11 +1,24 @@
 #pragma once
 // A typed client for another service's resource, declared with the caller's own view of that
 // aggregate (as the seeds' external/Pay.java): `Remote<Pay> pays = svc.remote<Pay>("pay");`
+//
+//   pays.create(pay, deadline_ms);                       // POST /pays
+//   pays.create(pay, step);                              // the same, with step.idempotency_key
+//   pays.find_one(&Pay::contractId, 42);                 // GET /pays/search/findByContractId?contractId=42
+//   pays.exists(&Pay::contractId, 42);
+//   deliveries.command(&Delivery::applyId, 7, "deliveryStatus", "cancelled", step);  // PATCH the one found
+//
+// Values in a URL are URL-encoded. Failures are RemoteCaller::call's: Unavailable when the call
+// certainly had no effect, Uncertain when it may have had one; a command on an item that is not
+// there is hexa::NotFound. Finding by a field needs the callee to declare find_by(field), except
+// by its key (GET /<collection>/{key}).
 #include <optional>
 #include <string>
 
 #include "hexa/client/remote_caller.hpp"
+#include "hexa/client/step_context.hpp"
 #include "hexa/model/model.hpp"
+#include "hexa/rest/resource_core.hpp"
 
 namespace hexa {
 
@@ -15,30 +28,82 @@ class Remote {
   explicit Remote(RemoteCaller& caller) : caller_(caller) {}
 
   // POST /<collection>; see RemoteCaller::call for the failures it throws.
-  T create(const T& t, std::optional<std::int64_t> deadline_ms = std::nullopt) {
-    Record r = to_record(t);
-    r.erase("id");
-    auto answer = caller_.call(http::Verb::post, path(), rest::to_json(r, model_of<T>()), deadline_ms,
-                               caller_.policy().idempotent_create ? Idempotent::Yes : Idempotent::No);
-    if (!answer) throw Unavailable(caller_.service() + " has no " + path());
-    return parse(*answer);
-  }
+  T create(const T& t, std::optional<std::int64_t> deadline_ms = std::nullopt) { return post(t, deadline_ms, {}); }
+  T create(const T& t, const StepContext& step) { return post(t, step.deadline_ms, step.idempotency_key); }
 
-  // GET /<collection>/search/findByXxx?xxx=value: the first match.
+  // The first item whose `field` is `value` (GET .../search/findByXxx?xxx=value, or the item by key).
+  template <class M>
+  std::optional<T> find_one(M T::*member, const Value& value) { return find_one(field_name(member), value); }
   std::optional<T> find_one(const std::string& field, const Value& value) {
-    std::string finder = "findBy" + field;
-    finder[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(finder[6])));
-    const std::string text = rest::to_json(value).is_string() ? std::get<std::string>(value)
-                                                              : rest::to_json(value).dump();
-    auto answer = caller_.call(http::Verb::get, path() + "/search/" + finder + "?" + field + "=" + text, std::nullopt);
-    if (!answer) return std::nullopt;
-    const auto& items = (*answer)["_embedded"][model_of<T>().collection];
-    if (!items.is_array() || items.empty()) return std::nullopt;
-    return parse(items.front());
+    auto j = find_json(field, value);
+    if (!j) return std::nullopt;
+    return parse(*j);
+  }
+  template <class M>
+  bool exists(M T::*member, const Value& value) { return find_json(field_name(member), value).has_value(); }
+
+  // PATCH {field: value} on the item whose `key_member` is `key`: the callee's command.
+  template <class M>
+  T command(M T::*key_member, const Value& key, const std::string& field, const std::string& value,
+            const StepContext& step) {
+    return patch(field_name(key_member), key, field, value, step.deadline_ms, step.idempotency_key);
+  }
+  template <class M>
+  T command(M T::*key_member, const Value& key, const std::string& field, const std::string& value,
+            std::optional<std::int64_t> deadline_ms = std::nullopt) {
+    return patch(field_name(key_member), key, field, value, deadline_ms, {});
   }
 
  private:
   std::string path() const { return "/" + model_of<T>().collection; }
+  static std::string text_of(const Value& v) {
+    const rest::Json j = rest::to_json(v);
+    return j.is_string() ? j.get<std::string>() : j.dump();
+  }
+
+  T post(const T& t, std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) {
+    Record r = to_record(t);
+    r.erase("id");
+    const ModelInfo& m = model_of<T>();
+    if (m.generated_key()) r.erase(m.key);  // the callee numbers it
+    auto answer = caller_.call(http::Verb::post, path(), rest::to_json(r, m), deadline_ms,
+                               caller_.policy().idempotent_create ? Idempotent::Yes : Idempotent::No, idempotency_key);
+    if (!answer) throw Unavailable(caller_.service() + " has no " + path());
+    return parse(*answer);
+  }
+
+  // The item's JSON, or nullopt; its own path is at _links.self.
+  std::optional<rest::Json> find_json(const std::string& field, const Value& value) {
+    if (field == model_of<T>().key)
+      return caller_.call(http::Verb::get, path() + "/" + rest::url_encode(text_of(value)), std::nullopt);
+    std::string finder = "findBy" + field;
+    finder[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(finder[6])));
+    auto answer = caller_.call(http::Verb::get, path() + "/search/" + finder + "?" + rest::url_encode(field) + "=" +
+                                                    rest::url_encode(text_of(value)), std::nullopt);
+    if (!answer) return std::nullopt;
+    const auto& items = (*answer)["_embedded"][model_of<T>().collection];
+    if (!items.is_array() || items.empty()) return std::nullopt;
+    return items.front();
+  }
+
+  T patch(const std::string& key_field, const Value& key, const std::string& field, const std::string& value,
+          std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) {
+    auto found = find_json(key_field, key);
+    if (!found) throw NotFound(caller_.service() + " has no " + model_of<T>().name + " with " + key_field + " " + text_of(key));
+    auto answer = caller_.call(http::Verb::patch, path_of(*found), rest::Json{{field, value}}, deadline_ms,
+                               Idempotent::No, idempotency_key);
+    if (!answer) throw NotFound(caller_.service() + " has no " + model_of<T>().name + " with " + key_field + " " + text_of(key));
+    return parse(*answer);
+  }
+
+  // "http://host:port/deliveries/3" -> "/deliveries/3"
+  static std::string path_of(const rest::Json& item) {
+    const std::string href = item["_links"]["self"]["href"].get<std::string>();
+    const auto scheme = href.find("://");
+    const auto slash = href.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    return slash == std::string::npos ? "/" : href.substr(slash);
+  }
+
   static T parse(const rest::Json& j) {
     Record r;
     for (const auto& f : model_of<T>().fields)

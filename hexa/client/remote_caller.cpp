@@ -54,7 +54,7 @@ void RemoteCaller::register_metrics(Metrics& metrics) {
 }
 
 http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
-                                  std::int64_t deadline_ms) {
+                                  std::int64_t deadline_ms, const std::string& idempotency_key) {
   const std::int64_t timeout = std::min(policy_.timeout_ms, deadline_ms - now_ms());
   if (timeout <= 0) throw Unavailable(fmt::format("no time left to call {}", service_));
   std::optional<resilience::Bulkhead::Permit> permit;
@@ -65,6 +65,7 @@ http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, co
   http::Request req{verb, target, 11};
   req.set(http::beast_http::field::accept, "application/json");
   req.set(rest::kDeadlineHeader, std::to_string(now_ms() + timeout));
+  if (!idempotency_key.empty()) req.set(kIdempotencyKeyHeader, idempotency_key);
   if (body) {
     req.set(http::beast_http::field::content_type, "application/json");
     req.body() = rest::dump(*body);
@@ -79,12 +80,13 @@ http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, co
 
 std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string& target,
                                              const std::optional<rest::Json>& body,
-                                             std::optional<std::int64_t> deadline_ms, Idempotent idempotent) {
+                                             std::optional<std::int64_t> deadline_ms, Idempotent idempotent,
+                                             const std::string& idempotency_key) {
   const std::int64_t deadline = deadline_ms.value_or(now_ms() + policy_.timeout_ms);
-  const bool retryable = idempotent == Idempotent::Yes || verb == http::Verb::get;
+  const bool retryable = idempotent == Idempotent::Yes || verb == http::Verb::get || !idempotency_key.empty();
   http::Reply reply;
   for (int n = 1;; ++n) {
-    reply = attempt(verb, target, body, deadline);
+    reply = attempt(verb, target, body, deadline, idempotency_key);
     if (!failed(reply) || !retryable) break;
     std::chrono::milliseconds backoff;
     {
@@ -103,7 +105,9 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
     case http::Failure::None: break;
   }
   const int status = static_cast<int>(reply.response.result_int());
-  if (status == 404) return std::nullopt;
+  if (status == 404 && verb == http::Verb::get) return std::nullopt;
+  if (status >= 400 && status < 500)
+    throw Refused(status, fmt::format("{} refused ({}): {}", service_, status, reply.response.body()));
   if (status < 200 || status >= 300)
     throw Unavailable(fmt::format("{} answered {}: {}", service_, status, reply.response.body()));
   if (reply.response.body().empty()) return rest::Json::object();

@@ -3,6 +3,13 @@
 // (services.<name>.url, comma-separated for replicas), and the guards of CallPolicy: a timeout
 // per attempt, the caller's deadline passed on in a header, a circuit breaker, a bulkhead, and
 // retries for idempotent calls only. The single place where a synchronous call leaves a service.
+//
+// Answers: 2xx is the answer; 404 to a GET is "none" (nullopt); any other 4xx is the callee's
+// domain saying no (hexa::Refused, with its status: final, a saga's undo runs on it); 5xx, a
+// refused connection, an open breaker or a full bulkhead is hexa::Unavailable (nothing
+// happened: try later); a timeout or a broken connection is hexa::Uncertain (it may have).
+// A call given an idempotency key (a policy's remote step: StepContext) sends it as header
+// `Idempotency-Key`, and is then safe to retry like any idempotent call.
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -12,6 +19,7 @@
 #include <vector>
 
 #include "hexa/client/call_policy.hpp"
+#include "hexa/client/step_context.hpp"
 #include "hexa/config/config.hpp"
 #include "hexa/http/client.hpp"
 #include "hexa/resilience/bulkhead.hpp"
@@ -26,19 +34,24 @@ class RemoteCaller {
  public:
   RemoteCaller(http::Client& client, const Config& config, std::string service, Metrics& metrics);
 
-  // The answer's JSON for 2xx; nullopt for 404. Throws Unavailable when the call certainly
-  // had no effect (refused, breaker open, bulkhead full, or answered with an error), and
-  // Uncertain when it may have had one (timeout, connection lost after sending).
+  // The answer's JSON for 2xx; nullopt for 404 to a GET. Throws Refused for another 4xx,
+  // Unavailable when the call certainly had no effect (refused, breaker open, bulkhead full,
+  // or answered 5xx), and Uncertain when it may have had one (timeout, connection lost).
   std::optional<rest::Json> call(http::Verb verb, const std::string& target,
                                  const std::optional<rest::Json>& body,
                                  std::optional<std::int64_t> deadline_ms = std::nullopt,
-                                 Idempotent idempotent = Idempotent::No);
+                                 Idempotent idempotent = Idempotent::No, const std::string& idempotency_key = {});
+  // A policy's remote step: its deadline, and its idempotency key as header.
+  std::optional<rest::Json> call(http::Verb verb, const std::string& target,
+                                 const std::optional<rest::Json>& body, const StepContext& step) {
+    return call(verb, target, body, step.deadline_ms, Idempotent::Yes, step.idempotency_key);
+  }
   const std::string& service() const { return service_; }
   const CallPolicy& policy() const { return policy_; }
 
  private:
   http::Reply attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
-                      std::int64_t deadline_ms);
+                      std::int64_t deadline_ms, const std::string& idempotency_key);
   void register_metrics(Metrics& metrics);
 
   http::Client& client_;

@@ -6,6 +6,12 @@
 //   its live members, so two replicas split the stream and one key is handled by one member.
 // - A group's position is committed only after the handler returned: a crash redelivers, and
 //   handlers deduplicate by event id (see IdempotentConsumer) so effects happen once.
+// - Where a group with no committed position starts (SubscriptionOptions::start): at the
+//   beginning of the stream (earliest, the default: views rebuild from history) or at its end
+//   (latest: a notifier added later does not re-send history). "The end" is taken when
+//   subscribe_batches() is called: every event published after it returned is delivered,
+//   however late the bus gets round to assigning partitions. A group that has a position
+//   goes on from it either way.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -31,6 +37,8 @@ using BatchHandler = std::function<std::size_t(std::span<const Event>)>;
 // A batch handler that calls `handler` for each event and stops at the first that throws.
 BatchHandler one_at_a_time(EventHandler handler);
 
+enum class Start { earliest, latest };
+
 struct SubscriptionOptions {
   std::string group;   // consumer group: the consuming service's name
   std::string topic;
@@ -41,6 +49,7 @@ struct SubscriptionOptions {
   // count them): the log bus does, sparing a service that wants one type in ten the reading of
   // the other nine. Kafka hands over everything.
   std::set<std::string> types;
+  Start start = Start::earliest;  // where the group starts when it has no position yet
 };
 
 // A running consumer; stops (finishing the event in hand) when destroyed.

@@ -38,6 +38,7 @@ Subscription::Subscription(const KafkaBusOptions& bus, SubscriptionOptions optio
     : options_(std::move(options)),
       topic_{bus.cluster_name(options_.topic), bus.partitions, bus.replication},
       handler_(std::move(handler)),
+      subscribed_ms_(now_ms()),
       consumer_(make_consumer(bus)),
       thread_([this] { run(); }) {}
 
@@ -51,7 +52,9 @@ Client Subscription::make_consumer(const KafkaBusOptions& bus) {
   set(conf.get(), "group.id", bus.cluster_name(options_.group));
   set(conf.get(), "enable.auto.commit", "false");
   set(conf.get(), "enable.auto.offset.store", "false");
-  set(conf.get(), "auto.offset.reset", "earliest");  // a new group starts at the beginning
+  // A new group starts at the beginning, or (Start::latest) at the end, as of subscription:
+  // see start_new_group_at_end; "latest" is only the fallback should that lookup fail.
+  set(conf.get(), "auto.offset.reset", options_.start == Start::latest ? "latest" : "earliest");
   set(conf.get(), "fetch.wait.max.ms", std::to_string(bus.fetch_wait.count()));
   set(conf.get(), "session.timeout.ms", std::to_string(bus.session_timeout.count()));
   set(conf.get(), "heartbeat.interval.ms", std::to_string(bus.heartbeat.count()));
@@ -317,6 +320,42 @@ void Subscription::committed(rd_kafka_resp_err_t err, const rd_kafka_topic_parti
 
 // --- Rebalancing ---------------------------------------------------------------------------
 
+// Start::latest. Assignment comes late (after the join, seconds perhaps), and "the end" then
+// would skip what was published since subscribe returned; so a group with no committed offset
+// on any of these partitions starts at the first record stamped at or after the subscription
+// (offsets_for_times), or the end when there is none, and those offsets are committed as the
+// group's position at once (a restart goes on from them). A group that has offsets on some
+// partitions existed before: its other partitions start at the beginning, as a new group's.
+void Subscription::start_new_group_at_end(rd_kafka_topic_partition_list_t& partitions) {
+  if (const auto err = rd_kafka_committed(consumer_.get(), &partitions, kSeekTimeoutMs)) {
+    spdlog::warn("kafka consumer {}/{}: committed offsets unknown ({}): starting at the end", options_.group,
+                 options_.member, rd_kafka_err2str(err));
+    return;
+  }
+  bool known = false;
+  for (int i = 0; i < partitions.cnt; ++i) known = known || partitions.elems[i].offset >= 0;
+  for (int i = 0; i < partitions.cnt; ++i) {
+    auto& p = partitions.elems[i];
+    if (p.offset >= 0) continue;
+    p.offset = known ? RD_KAFKA_OFFSET_BEGINNING : subscribed_ms_;
+  }
+  if (known) return;
+  if (const auto err = rd_kafka_offsets_for_times(consumer_.get(), &partitions, kSeekTimeoutMs)) {
+    spdlog::warn("kafka consumer {}/{}: offsets by time unknown ({}): starting at the end", options_.group,
+                 options_.member, rd_kafka_err2str(err));
+    for (int i = 0; i < partitions.cnt; ++i) partitions.elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+    return;
+  }
+  for (int i = 0; i < partitions.cnt; ++i) {
+    auto& p = partitions.elems[i];
+    std::int64_t low = 0, high = 0;
+    if (p.offset < 0 && !rd_kafka_query_watermark_offsets(consumer_.get(), p.topic, p.partition, &low, &high,
+                                                          kSeekTimeoutMs))
+      p.offset = high;  // nothing stamped since: the end
+    if (p.offset >= 0) positions_[p.partition] = p.offset;
+  }
+}
+
 void Subscription::on_rebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* self) {
   static_cast<Subscription*>(self)->rebalanced(err, partitions);
@@ -326,6 +365,7 @@ void Subscription::rebalanced(rd_kafka_resp_err_t err, rd_kafka_topic_partition_
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     spdlog::info("kafka consumer {}/{}: assigned {} [{}]", options_.group, options_.member, options_.topic,
                  partition_names(*partitions));
+    if (options_.start == Start::latest) start_new_group_at_end(*partitions);
     rd_kafka_assign(consumer_.get(), partitions);
     return;
   }

@@ -33,6 +33,9 @@
 // partition with an unhandled record is paused and rewound to its first unhandled record
 // (pause + seek), and resumed after retry_delay, so that record comes again first; partitions
 // whose records were all handled go on.
+//
+// Start::latest (a new group starts at the end, as of subscription): see
+// start_new_group_at_end; Kafka's lazy assignment must not skip what was published meanwhile.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -72,6 +75,7 @@ class Subscription final : public hexa::Subscription {
                         rd_kafka_topic_partition_list_t* offsets, void* self);
   Client make_consumer(const KafkaBusOptions& bus);
   void rebalanced(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  void start_new_group_at_end(rd_kafka_topic_partition_list_t& partitions);
   void run() noexcept;
   bool join();  // false: the cluster did not answer yet
   void wait_to_rejoin(std::chrono::milliseconds delay);
@@ -97,6 +101,7 @@ class Subscription final : public hexa::Subscription {
   const SubscriptionOptions options_;  // with the names the application knows
   const TopicSpec topic_;               // the topic's name on the cluster, and its shape
   const BatchHandler handler_;
+  const std::int64_t subscribed_ms_;  // Start::latest: records stamped from then on are delivered
   // Touched by the consumer thread only (the callbacks run inside its poll calls).
   Batch batch_;                                      // in hand: a revocation while gathering drops it
   std::map<std::int32_t, std::int64_t> positions_;   // partition -> offset after the last handled

@@ -127,8 +127,31 @@ std::unique_ptr<Subscription> LogBus::subscribe_batches(SubscriptionOptions opti
   if (options.group.empty() || options.topic.empty())
     throw Invalid("a subscription needs a group and a topic");
   if (!handler) throw Invalid("a subscription needs a handler");
+  if (options.start == Start::latest) start_at_end(options);
   return std::make_unique<LogSubscription>(options_, partitions_, std::move(options),
                                            std::move(handler));
+}
+
+// A group with no position yet gets one at the log's end for every partition, before
+// subscribe returns: what is published after it is delivered, whenever the partitions are
+// taken. Offsets are global and grow in commit order, so the log's last one does for all.
+void LogBus::start_at_end(const SubscriptionOptions& options) {
+  std::int64_t end = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT COALESCE(MAX(\"offset\"), 0) FROM events");
+    if (st.step()) end = st.integer(0);
+  }
+  sqlite::Database positions(log_paths::positions_db(options_.dir).string(), options_.open);
+  sqlite::ImmediateTransaction tx(positions);
+  auto known = positions.prepare("SELECT 1 FROM positions WHERE grp = ? AND topic = ? LIMIT 1");
+  known.bind(1, options.group).bind(2, options.topic);
+  if (known.step()) return;  // the group has a position: it goes on from there
+  for (int p = 0; p < partitions_; ++p)
+    positions.prepare("INSERT INTO positions (grp, topic, \"partition\", \"offset\") VALUES (?, ?, ?, ?)")
+        .bind(1, options.group).bind(2, options.topic).bind(3, std::int64_t{p}).bind(4, end)
+        .run();
+  tx.commit();
 }
 
 bool LogBus::healthy() {

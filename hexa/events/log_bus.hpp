@@ -38,7 +38,8 @@
 // live in their own file so those commits never compete with publishers for the log's write
 // lock. A handler that throws (or handles only part of a batch) pauses
 // its partition for retry_delay, then gets the first unhandled event again; other partitions
-// go on. A new group starts at the beginning of the log.
+// go on. A new group starts at the beginning of the log, or (Start::latest) at its end: the
+// positions of all partitions are set to the log's last offset when subscribe is called.
 //
 // Waking: the thread sleeps in poll() on an inotify watch (IN_MODIFY) of log.notify, an
 // eventfd (stop) and a timeout (~100 ms: rebalancing, retries, and a fallback should a
@@ -101,6 +102,7 @@ class LogBus final : public EventBus {
   int open_log();  // creates the schema; returns the partition count
   void append(const std::vector<Event>& events);
   void notify_consumers();
+  void start_at_end(const SubscriptionOptions& options);  // Start::latest for a new group
 
   // First: it outlives the connections that ask it for checkpoints.
   sqlite::Checkpointer checkpointer_;  // log.db and positions.db, off the publish path

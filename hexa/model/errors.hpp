@@ -29,6 +29,12 @@ struct NotAllowed : Error {  // a method the domain does not allow on a resource
 struct Conflict : Error {
   explicit Conflict(std::string message) : Error(409, std::move(message)) {}
 };
+// Another service said no to a call (it answered 4xx: 400, 404, 409, ...): its domain refused,
+// and asking again will not change that. A policy takes it as final (a saga runs its undo);
+// status() is the callee's answer.
+struct Refused : Error {
+  Refused(int status, std::string message) : Error(status, std::move(message)) {}
+};
 // A dependency is down, slow or refusing: the fallback answer (503).
 struct Unavailable : Error {
   explicit Unavailable(std::string message, int retry_after_s = 1)

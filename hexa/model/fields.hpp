@@ -13,7 +13,8 @@
 //   };
 //
 // From that list the framework derives the storage schema, the JSON mapping, validation and
-// the REST resource. A field named "id" is the key.
+// the REST resource. A field named "id" is the key, unless another field says {.key = true}
+// (a natural key: `hexa::field("roomNumber", &Room::roomNumber, {.key = true})`, model.hpp).
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ struct Rules {
   bool read_only = false;       // set by the domain, never from outside (e.g. status on create)
   bool unique = false;          // one row per value (e.g. a view's contractId)
   bool indexed = false;         // queried often: findByXxx
+  bool key = false;             // the natural key: /rooms/{roomNumber}; unique; the struct then needs no `id`
+  bool assigned = false;        // with key: given by the body or the event, never generated
 };
 
 template <class T>

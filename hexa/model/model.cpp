@@ -1,6 +1,7 @@
 #include "hexa/model/model.hpp"
 
 #include <cctype>
+#include <stdexcept>
 
 namespace hexa {
 
@@ -8,6 +9,24 @@ const FieldInfo* ModelInfo::field(std::string_view field_name) const {
   for (const auto& f : fields)
     if (f.name == field_name) return &f;
   return nullptr;
+}
+
+bool ModelInfo::generated_key() const {
+  const FieldInfo* k = field(key);
+  return natural_key() && k && !k->rules.assigned;
+}
+
+std::string key_of(const std::string& type_name, const std::vector<FieldInfo>& fields) {
+  std::string key;
+  for (const auto& f : fields) {
+    if (!f.rules.key) continue;
+    if (!key.empty())
+      throw std::logic_error(type_name + ": two key fields, '" + key + "' and '" + f.name + "'");
+    if (f.kind != Kind::Integer && f.kind != Kind::Text)
+      throw std::logic_error(type_name + ": key field '" + f.name + "' must be an integer or text");
+    key = f.name;
+  }
+  return key.empty() ? "id" : key;
 }
 
 std::string collection_name(std::string_view type_name) {

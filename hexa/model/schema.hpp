@@ -14,7 +14,8 @@ struct Column {
   bool indexed = false;
 };
 
-// A table: an integer key "id" assigned by the store, then the columns (without "id").
+// A table: an integer key "id" assigned by the store (the row id), then the columns (without
+// "id"). A natural key ({.key = true}) is one of the columns, unique.
 struct Schema {
   std::string table;
   std::vector<Column> columns;
@@ -24,7 +25,7 @@ template <class T>
 Schema schema_of(std::string table) {
   Schema s{std::move(table), {}};
   for (const auto& f : fields_of<T>())
-    if (f.name != "id") s.columns.push_back({f.name, f.kind, f.rules.unique, f.rules.indexed});
+    if (f.name != "id") s.columns.push_back({f.name, f.kind, f.rules.unique || f.rules.key, f.rules.indexed});
   return s;
 }
 

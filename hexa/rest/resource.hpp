@@ -5,6 +5,16 @@
 //   svc.resource<Contract>()
 //      .command("status", "cancelled", [](Contract& c, UnitOfWork& uow) { c.cancel(uow); })
 //      .deny(Method::Delete, "contracts are cancelled, not deleted");
+//
+//   svc.resource<Reservation>()                           // a command that needs payment's yes
+//      .command("reserveStatus", "payment").guarded_by({
+//          .confirm = [&](const Reservation& r, std::int64_t deadline_ms) { payments.create(payment_for(r), deadline_ms); },
+//          .confirmed = [&](const Reservation& r) -> std::optional<bool> { ... },  // did payment act?
+//          .then = [](Reservation& r, hexa::UnitOfWork& uow) { r.paid(); uow.raise(...); },
+//          .fallback = "payment is busy, please try again later"})
+//      .post_updates_by_key();                             // the seed re-POSTs reservation 1 to pay
+//
+// Guarantees of a guarded command: see rest::CommandGuard (resource_core.hpp).
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +25,16 @@
 namespace hexa {
 
 enum class Method { Post, Put, Patch, Delete };
+
+// A guarded command, typed (rest::CommandGuard says what each part does and when it runs).
+template <class T>
+struct CommandGuard {
+  std::function<void(const T&, std::int64_t deadline_ms)> confirm;  // asks the callee; no transaction open
+  std::function<std::optional<bool>(const T&)> confirmed;           // the reconciler's question; nullopt: cannot tell
+  std::function<void(T&, UnitOfWork&)> then;                         // the change, once the callee said yes
+  std::string fallback;                                              // the 503's message
+  std::int64_t timeout_ms = 5000;  // bounds the whole confirm; the Remote's clients.<callee>.timeout-ms bounds each attempt
+};
 
 template <class T>
 class Resource {
@@ -31,9 +51,36 @@ class Resource {
   Resource& on_updated(Hook fn) { spec_.on_updated = typed(std::move(fn)); return *this; }
   // PATCH {field: value} runs `fn` (a domain command) instead of assigning the field.
   Resource& command(std::string field, std::string value, Hook fn) {
-    spec_.commands.push_back({std::move(field), std::move(value), typed(std::move(fn))});
+    spec_.commands.push_back({std::move(field), std::move(value), typed(std::move(fn)), std::nullopt});
     return *this;
   }
+  // A command that counts only once another service said yes: .command(f, v).guarded_by({...}).
+  class GuardedCommand {
+   public:
+    GuardedCommand(Resource& resource, std::string field, std::string value)
+        : resource_(resource), field_(std::move(field)), value_(std::move(value)) {}
+    Resource& guarded_by(CommandGuard<T> g) {
+      rest::CommandGuard guard{
+          [confirm = std::move(g.confirm)](const Record& r, std::int64_t deadline) { confirm(from_record<T>(r), deadline); },
+          [confirmed = std::move(g.confirmed)](const Record& r) { return confirmed(from_record<T>(r)); },
+          typed(std::move(g.then)), std::move(g.fallback), g.timeout_ms};
+      resource_.spec_.commands.push_back({std::move(field_), std::move(value_), {}, std::move(guard)});
+      return resource_;
+    }
+
+   private:
+    Resource& resource_;
+    std::string field_;
+    std::string value_;
+  };
+  GuardedCommand command(std::string field, std::string value) {
+    return GuardedCommand(*this, std::move(field), std::move(value));
+  }
+  // A POST whose body names an existing item's key updates it (equal values left alone, a
+  // changed command field runs its command); an unknown generated key is 404.
+  Resource& post_updates_by_key() { spec_.post_updates_by_key = true; return *this; }
+  // A PUT whose body changes a command field runs that command (else read-only fields: 400).
+  Resource& put_runs_commands() { spec_.put_runs_commands = true; return *this; }
   Resource& deny(Method m, std::string reason) { spec_.denied[verb(m)] = std::move(reason); return *this; }
   // Nothing may be written from outside: the service's policies own the data.
   Resource& read_only(const std::string& reason) {

@@ -3,6 +3,26 @@
 // POST 201 + Location, GET item / collection (_embedded, page, paging, sorting), PUT, PATCH,
 // DELETE where allowed (else 405 with the reason), _links.self.href, search/findByXxx, and
 // Spring Boot's error JSON. Works on Records; Resource<T> (resource.hpp) is its typed face.
+//
+// Items are addressed by the model's key (model.hpp): /contracts/{id}, or a natural key,
+// /rooms/{roomNumber}; _links.self and Location are built from it, and "id" (the row id) is
+// not shown when another field is the key. A given natural key that is not assigned is ignored
+// on POST (the framework numbers items) unless post_updates_by_key; an assigned one already
+// taken is 409. A body may not change an item's key (400).
+//
+// Commands: PATCH {field: value} runs the command named by that pair instead of assigning it.
+// A guarded command (CommandGuard) needs another service's yes first: no change without it,
+// one command pending per item (a second write meanwhile is 409), and an unknown outcome is
+// settled by reconcile() (see CommandGuard).
+//
+// Seed-compatible writes, opt-in: post_updates_by_key (a POST naming an existing key updates
+// that item as a PUT with commands would: equal values are left alone, a changed command field
+// runs its command, a changed read-only field is 400; an unknown key is 404) and
+// put_runs_commands (a PUT changing a command field runs it; other read-only fields changed: 400).
+//
+// Idempotency-Key: a POST or PATCH carrying the header answers, when the key was seen before on
+// this collection, the answer saved then (status, body, Location), without acting again. The key
+// and its answer commit in the effect's own transaction (table _idempotency).
 #include <functional>
 #include <optional>
 #include <set>
@@ -19,11 +39,29 @@ namespace hexa::rest {
 
 using RecordHook = std::function<void(Record&, UnitOfWork&)>;
 
+// A command that needs another service's yes before the change counts (reservation ->
+// payment). The item is first marked with the pending command (one per item), after a dry run
+// of `then` (a refusal is 409 before anyone is asked); `confirm` is called outside any
+// transaction; then `then` runs in one transaction with the marker cleared. `confirm` throws
+// Unavailable for a certain no (callee down, breaker open, bulkhead full): the marker is cleared
+// and the answer is 503 + Retry-After + `fallback`, nothing changed; another hexa::Error (the
+// callee refused) clears it and is answered as it is. Uncertain (or any other exception) leaves
+// the marker: once the deadline and a margin have passed, reconcile() asks `confirmed`: yes runs
+// `then`, no clears the marker, nullopt asks again next round. The same happens after a crash.
+struct CommandGuard {
+  std::function<void(const Record&, std::int64_t deadline_ms)> confirm;
+  std::function<std::optional<bool>(const Record&)> confirmed;
+  RecordHook then;
+  std::string fallback;
+  std::int64_t timeout_ms = 5000;  // bounds the whole confirm (the Remote's own timeout is per attempt)
+};
+
 // PATCH {field: value} runs a domain command instead of a plain assignment.
 struct Command {
   std::string field;
   std::string value;
-  RecordHook run;
+  RecordHook run;                    // a plain command (in the request's transaction)
+  std::optional<CommandGuard> guard;  // or a guarded one
 };
 
 // A creation that needs another service's yes before it counts (contract -> pay). The new row
@@ -48,35 +86,62 @@ struct ResourceSpec {
   std::optional<std::string> idempotent_on;  // POST with a known value answers the existing row
   std::optional<Guard> guard;
   std::optional<std::string> owner;          // the field naming each row's owner (ownership.hpp)
+  bool served = true;                        // false: a local view, stored but given no routes
+  bool post_updates_by_key = false;          // a POST naming an existing key updates it
+  bool put_runs_commands = false;            // a PUT changing a command field runs it
 };
 
 class ResourceCore {
  public:
   ResourceCore(ResourceSpec spec, Transactor& transactor);
-  void add_routes(Router& router);
-  Schema storage_schema() const;  // the model's schema, plus the pending marker when guarded
-  // Settles pending creations whose deadline has passed; returns how many were settled.
+  void add_routes(Router& router);  // none when the spec is not served
+  Schema storage_schema() const;  // the model's schema, plus the pending markers when guarded
+  void migrate();                 // storage_schema() and the _idempotency table
+  // Settles pending creations and commands whose deadline has passed; returns how many.
   int reconcile();
+  bool guarded() const;           // worth reconciling
 
  private:
+  enum class Changes { Patch, Seed };  // Seed: POST-as-update and PUT: equal values left alone
+
   http::Response create(const http::Request& req);
-  http::Response get(const http::Request& req, std::int64_t id);
+  http::Response create_guarded(const http::Request& req, Record r);
+  http::Response get(const http::Request& req, const Value& key);
   http::Response list(const http::Request& req, Query query, const std::string& self_path);
   http::Response search(const http::Request& req, const std::string& finder);
-  http::Response replace(const http::Request& req, std::int64_t id);
-  http::Response patch(const http::Request& req, std::int64_t id);
-  http::Response remove(const http::Request& req, std::int64_t id);
+  http::Response replace(const http::Request& req, const Value& key);
+  http::Response patch(const http::Request& req, const Value& key);
+  http::Response remove(const http::Request& req, const Value& key);
+  http::Response change(const http::Request& req, const Value& key, const Record& changes, Changes how);
+  http::Response run_guarded(const http::Request& req, const Value& key, const Record& changes,
+                             const Command& cmd);
 
   // The caller's name when it may see only its own rows (ownership.hpp), else nullopt.
   using Owner = std::optional<std::string>;
   Owner owner_of_call(const http::Request& req) const;
   Record read_body(const http::Request& req, BodyMode mode, const Owner& owner) const;
-  Record visible(Transaction& t, std::int64_t id, const Owner& owner) const;
+  Record visible(UnitOfWork& uow, const Value& key, const Owner& owner) const;
+  Value key_of(const std::string& text) const;
 
-  Record insert_pending(const Record& r, std::int64_t until_ms);
-  Record complete(std::int64_t id);
-  void apply_patch(Record& current, const Record& patch, UnitOfWork& uow);
+  Record insert_pending(Record r, std::int64_t until_ms);
+  Record complete(std::int64_t id, const std::function<void(UnitOfWork&, const Record&)>& also = {});
+  int reconcile_creations();
+  int reconcile_commands();
+  void settle_command(Record row);
+  const Command* command_for(const std::string& field, const Value& value) const;
+  const Command* guarded_in(const Record& changes) const;
+  void apply_changes(Record& current, const Record& changes, Changes how, UnitOfWork& uow);
+  void refuse_if_pending(const Record& current) const;
+  void set_marker(std::int64_t id, const Value& command, const Value& until);
   http::Response item_response(const http::Request& req, http::Status status, const Record& r);
+  std::string self_href(const std::string& base, const Record& r) const;
+
+  // Idempotency-Key: the saved answer, and a write that saves its answer with its effect.
+  std::optional<http::Response> saved_answer(const http::Request& req);
+  std::optional<http::Response> saved_answer(const http::Request& req, UnitOfWork& uow);
+  void remember(UnitOfWork& uow, const http::Request& req, const http::Response& res);
+  template <class F>
+  http::Response write_answer(const http::Request& req, F&& f);
 
   ResourceSpec spec_;
   Transactor& tx_;
@@ -87,6 +152,7 @@ class ResourceCore {
 // The absolute URL prefix the caller used (Host / X-Forwarded-*), e.g. "http://localhost:8088".
 std::string base_url(const http::Request& req);
 std::int64_t parse_id(const std::string& text);  // throws NotFound for non-numbers
+std::string url_encode(std::string_view text);    // for a path segment or a query value
 std::optional<std::int64_t> request_deadline(const http::Request& req);
 inline constexpr const char* kDeadlineHeader = "X-Request-Deadline";
 

@@ -14,6 +14,7 @@
 #include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/health.hpp"
+#include "hexa/runtime/inbound_bulkhead.hpp"
 #include "hexa/runtime/logging.hpp"
 #include "hexa/runtime/worker_pool.hpp"
 
@@ -26,6 +27,7 @@ struct Service::Runtime {
   std::unique_ptr<OutboxRelay> relay;
   std::unique_ptr<Transactor> transactor;
   std::vector<std::unique_ptr<rest::ResourceCore>> resources;
+  InboundBulkheads bulkheads;  // resources.<collection>.max-concurrent
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<FaultInjector> faults;  // only when configured
   std::unique_ptr<http::Server> server;
@@ -36,6 +38,7 @@ struct Service::Runtime {
   std::condition_variable wake;
   bool stopping = false;
   std::thread reconciler;
+  std::thread retrier;  // of parked events
 };
 
 namespace {
@@ -90,6 +93,12 @@ Service::~Service() = default;
 
 void Service::on_event(const std::string& type, PolicyFn fn) { policies_.add(type, std::move(fn)); }
 
+Channel& Service::channel(const std::string& name) {
+  auto& c = channels_[name];
+  if (!c) c = open_channel(name, config_, *client_);
+  return *c;
+}
+
 RemoteCaller& Service::caller(const std::string& service) {
   auto& c = callers_[service];
   if (!c) c = std::make_unique<RemoteCaller>(*client_, config_, service, metrics_);
@@ -116,13 +125,22 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
     respond(handle_safely(*match.route, req, match.params));
     return;
   }
+  InboundBulkheads::Permit permit;  // held until the answer is sent
+  try {
+    permit = rt_->bulkheads.admit(req.method(), req.target());
+  } catch (const Unavailable& e) {
+    auto res = http::error_response(req, http::Status::service_unavailable, e.what());
+    res.set(http::beast_http::field::retry_after, std::to_string(e.retry_after_s));
+    respond(std::move(res));
+    return;
+  }
   const bool inject = rt_->faults && req.target().rfind("/actuator", 0) != 0;
   if (inject) {
     rt_->faults->submit([this, route = match.route, params = std::move(match.params), req = std::move(req),
-                         respond = std::move(respond)](bool error, std::function<void()> done) {
+                         respond = std::move(respond), permit](bool error, std::function<void()> done) {
       auto res = error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
                        : handle_safely(*route, req, params);
-      rt_->faults->answer([respond, res = std::move(res), done]() mutable {
+      rt_->faults->answer([respond, res = std::move(res), done, permit]() mutable {
         respond(std::move(res));
         done();
       });
@@ -130,7 +148,9 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
     return;
   }
   rt_->workers->post([route = match.route, params = std::move(match.params), req = std::move(req),
-                      respond = std::move(respond)] { respond(handle_safely(*route, req, params)); });
+                      respond = std::move(respond), permit = std::move(permit)] {
+    respond(handle_safely(*route, req, params));
+  });
 }
 
 void Service::add_actuator_routes() {
@@ -181,6 +201,47 @@ void Service::add_fault_control_route() {
   }, Blocking::No);
 }
 
+// The event subscription, and the thread that retries parked events (policies.hpp).
+namespace {
+Start start_of(const Config& config) {
+  const std::string start = config.get("events.start", "earliest");
+  if (start != "earliest" && start != "latest")
+    throw std::runtime_error("events.start: '" + start + "' is neither earliest nor latest");
+  return start == "latest" ? Start::latest : Start::earliest;
+}
+}  // namespace
+
+void Service::start_policies(Start start) {
+  auto& rt = *rt_;
+  policies_.migrate(*rt.store);
+  rt.subscription = rt.bus->subscribe_batches(
+      {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types(),
+       .start = start},
+      [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
+  metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
+                 [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
+  metrics_.gauge("hexa_events_refused_total", "", "events a policy refused (final: a domain refusal)",
+                 [this] { return static_cast<double>(policies_.refused()); });
+  metrics_.gauge("hexa_events_parked_total", "", "events parked to be retried later",
+                 [this] { return static_cast<double>(policies_.parked()); });
+  metrics_.gauge("hexa_events_given_up_total", "", "parked events given up after events.retry.max-attempts",
+                 [this] { return static_cast<double>(policies_.given_up()); });
+  const auto tick = std::chrono::milliseconds(std::min<std::int64_t>(policies_.options().initial_ms, 100));
+  rt.retrier = std::thread([this, &rt, tick] {
+    std::unique_lock lock(rt.mutex);
+    while (!rt.stopping) {
+      lock.unlock();
+      try {
+        policies_.retry_parked(*rt.transactor);
+      } catch (const std::exception& e) {
+        spdlog::warn("retrying parked events: {}", e.what());
+      }
+      lock.lock();
+      rt.wake.wait_for(lock, tick, [&] { return rt.stopping; });
+    }
+  });
+}
+
 int Service::run() {
   rt_ = std::make_unique<Runtime>();
   auto& rt = *rt_;
@@ -196,10 +257,11 @@ int Service::run() {
       [relay = rt.relay.get()] { relay->notify(); });
   bool guarded = false;
   for (auto& spec : specs_) {
-    guarded = guarded || spec.guard.has_value();
     auto core = std::make_unique<rest::ResourceCore>(spec, *rt.transactor);
-    rt.store->migrate(core->storage_schema());
+    guarded = guarded || core->guarded();
+    core->migrate();
     core->add_routes(router_);
+    if (spec.served) rt.bulkheads.configure(config_, spec.model->collection);
     rt.resources.push_back(std::move(core));
   }
   // Workers mostly wait (for their group's commit, or on a synchronous call), and a request
@@ -223,6 +285,8 @@ int Service::run() {
   const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
   // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
   auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
+  policies_.set_options(PolicyOptions::from(config_));  // read before the check, used once serving
+  const Start start = start_of(config_);
   try {
     config_.check_known();  // every start-up read is done: a key nobody read is a typo
   } catch (const std::runtime_error& e) {
@@ -239,13 +303,7 @@ int Service::run() {
         dispatch(std::move(req), std::move(r));
       }});
   rt.server->start();
-  if (!policies_.empty()) {
-    rt.subscription = rt.bus->subscribe_batches(
-        {.group = name_, .topic = rt.transactor->source().topic, .member = instance_, .types = policies_.types()},
-        [this, &rt](std::span<const Event> events) { return policies_.handle(events, *rt.transactor); });
-    metrics_.gauge("hexa_events_handled_total", "", "events this instance's consumer has handled",
-                   [sub = rt.subscription.get()] { return static_cast<double>(sub->handled()); });
-  }
+  if (!policies_.empty()) start_policies(start);
   if (guarded)
     rt.reconciler = std::thread([this, &rt] {
       std::unique_lock lock(rt.mutex);
@@ -273,6 +331,7 @@ int Service::run() {
   }
   rt.wake.notify_all();
   if (rt.reconciler.joinable()) rt.reconciler.join();
+  if (rt.retrier.joinable()) rt.retrier.join();
   rt.faults.reset();
   rt.workers->stop();
   rt.relay.reset();

@@ -11,8 +11,15 @@
 //
 // run() opens the store (store.url, default sqlite:$DATA_DIR/<name>.db) and the bus (bus.url,
 // BUS_URL), migrates schemas, starts the outbox relay, the event subscription (group = the
-// service's name), the HTTP server (server.port) with /actuator/health{,/liveness,/readiness},
-// and waits for SIGTERM/SIGINT, then drains and exits cleanly.
+// service's name; events.start: earliest (default) | latest, where a group with no position
+// yet starts), the retrier of parked events (events.retry.*, policies.hpp), the HTTP server
+// (server.port) with /actuator/health{,/liveness,/readiness}, and waits for SIGTERM/SIGINT,
+// then drains and exits cleanly.
+//
+// Each served resource may be given an inbound bulkhead (resources.<collection>.max-concurrent,
+// .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
+// wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
+// second) when its caller could not tell the outcome.
 #include <atomic>
 #include <list>
 #include <map>
@@ -20,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "hexa/channels/channel.hpp"
 #include "hexa/client/remote.hpp"
 #include "hexa/config/config.hpp"
 #include "hexa/events/bus.hpp"
@@ -50,7 +58,7 @@ class Service {
   }
 
   // A policy: when an event E arrives, run `fn` in one local transaction (idempotent: an event
-  // seen before is skipped). E declares `name` and `key`.
+  // seen before is skipped). E declares `name` and `key`. Retry versus drop: policies.hpp.
   template <class E>
   void when(std::function<void(const E&, UnitOfWork&)> fn) {
     on_event(std::string(E::name), [fn = std::move(fn)](const Record& payload, UnitOfWork& uow) {
@@ -58,12 +66,35 @@ class Service {
     });
   }
 
+  // A policy of steps, remote ones outside any transaction: svc.when<E>().call(...).then(...)
+  // (step_policy.hpp).
+  template <class E>
+  When<E> when() {
+    auto plan = std::make_shared<StepPlan>();
+    policies_.add_steps(std::string(E::name), plan);
+    return When<E>(std::move(plan));
+  }
+
+  // An outbound channel named in code, its kind from config channels.<name>.type (webhook |
+  // log; hexa/channels/channel.hpp). Sending is a remote step.
+  Channel& channel(const std::string& name);
+
   // A CQRS view keyed by `key_field`, served read-only at /<collection>.
   template <class T>
   View<T> view(std::string key_field) {
     specs_.emplace_back();
     Resource<T>(specs_.back()).read_only(model_of<T>().collection + " is a view kept from events; it cannot be written")
         .find_by(key_field);
+    return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
+                   std::move(key_field));
+  }
+
+  // The same, kept from events but not served (no routes): a read model for the service itself.
+  template <class T>
+  View<T> local_view(std::string key_field) {
+    specs_.emplace_back();
+    Resource<T> r(specs_.back());
+    specs_.back().served = false;
     return View<T>([this](const std::string& type, PolicyFn fn) { on_event(type, std::move(fn)); },
                    std::move(key_field));
   }
@@ -83,6 +114,7 @@ class Service {
   void dispatch(http::Request&& req, http::Responder respond);
   void add_actuator_routes();
   void add_fault_control_route();
+  void start_policies(Start start);
 
   std::string name_;
   Process process_;
@@ -91,6 +123,7 @@ class Service {
   std::list<rest::ResourceSpec> specs_;  // stable addresses for the builders
   Policies policies_{name_};
   std::map<std::string, std::unique_ptr<RemoteCaller>> callers_;
+  std::map<std::string, std::unique_ptr<Channel>> channels_;
   Router router_;
   Metrics metrics_;
   std::unique_ptr<http::Client> client_;

@@ -3,6 +3,11 @@
 //
 //   svc.view<MyPage>("contractId")
 //      .on<Payed>([](MyPage& row, const Payed& e) { row.payStatus = e.payStatus; });
+//
+// A view whose type declares a natural key ({.key = true, .assigned = true}, model.hpp) is
+// served by it: svc.view<RoomInfo>("roomNumber") at /roomInfoes/{roomNumber}. A local view
+// (svc.local_view<T>(key)) is kept the same way and not served: a service's own read model of
+// another's state (a reservation service following room state to refuse a taken room at once).
 #include <functional>
 #include <string>
 

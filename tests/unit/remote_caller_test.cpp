@@ -21,6 +21,7 @@ class RemoteCallerTest : public ::testing::Test {
       {
         std::lock_guard lock(mutex_);
         last_deadline_ = std::string(req[hexa::rest::kDeadlineHeader]);
+        last_key_ = std::string(req[hexa::kIdempotencyKeyHeader]);
       }
       respond(hexa::http::error_response(req, status_, "answer"));
     });
@@ -42,6 +43,7 @@ class RemoteCallerTest : public ::testing::Test {
   hexa::http::Status status_ = hexa::http::Status::service_unavailable;
   std::mutex mutex_;
   std::string last_deadline_;
+  std::string last_key_;
 };
 
 const std::string kRetry =
@@ -110,6 +112,42 @@ TEST_F(RemoteCallerTest, RefusedConnectionsAreCertainTimeoutsAreNot) {
         }
       },
       hexa::Unavailable);
+}
+
+TEST_F(RemoteCallerTest, AStepsIdempotencyKeyTravelsAsAHeaderAndMakesTheCallRetryable) {
+  auto pay = caller(kRetry);
+  const hexa::StepContext step{hexa::now_ms() + 2000, "0193-event:1"};
+  EXPECT_THROW(pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object(), step), hexa::Unavailable);
+  EXPECT_EQ(calls_, 3) << "a POST with a key is safe to repeat: the callee acts once";
+  {
+    std::lock_guard lock(mutex_);
+    EXPECT_EQ(last_key_, "0193-event:1");
+  }
+  status_ = hexa::http::Status::created;
+  pay.call(hexa::http::Verb::post, "/pays", hexa::rest::Json::object());
+  std::lock_guard lock(mutex_);
+  EXPECT_EQ(last_key_, "") << "no key, no header";
+}
+
+// A callee's domain saying no is not the callee being down: a saga undoes on the first, and
+// retries on the second.
+TEST_F(RemoteCallerTest, ClientErrorsAreRefusalsServerErrorsAreUnavailable) {
+  auto pay = caller(kRetry);
+  for (auto status : {hexa::http::Status::conflict, hexa::http::Status::bad_request, hexa::http::Status::not_found}) {
+    status_ = status;
+    calls_ = 0;
+    try {
+      pay.call(hexa::http::Verb::patch, "/pays/1", hexa::rest::Json::object(), std::nullopt, hexa::Idempotent::Yes);
+      FAIL() << "a " << static_cast<int>(status) << " must be a refusal";
+    } catch (const hexa::Unavailable&) {
+      FAIL() << "a " << static_cast<int>(status) << " is a refusal, not Unavailable";
+    } catch (const hexa::Refused& e) {
+      EXPECT_EQ(e.status(), static_cast<int>(status));
+    }
+    EXPECT_EQ(calls_, 1) << "a refusal is not retried";
+  }
+  status_ = hexa::http::Status::internal_server_error;
+  EXPECT_THROW(pay.call(hexa::http::Verb::patch, "/pays/1", hexa::rest::Json::object()), hexa::Unavailable);
 }
 
 }  // namespace

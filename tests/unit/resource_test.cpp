@@ -72,7 +72,7 @@ class ResourceTest : public ::testing::Test {
 
   void serve(hexa::rest::ResourceSpec spec) {
     core_ = std::make_unique<hexa::rest::ResourceCore>(std::move(spec), *tx_);
-    store_->migrate(core_->storage_schema());
+    core_->migrate();
     core_->add_routes(router_);
   }
 
