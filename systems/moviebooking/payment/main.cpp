@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   svc.resource<Cancellation>()
       .idempotent_on("bookingId")
       .on_created([](Cancellation& c, hexa::UnitOfWork& uow) {
-        auto payment = uow.find_one<Payment>("bookingId", c.bookingId);
+        auto payment = uow.find_one(&Payment::bookingId, c.bookingId);
         if (!payment) throw hexa::NotFound("booking " + std::to_string(c.bookingId) + " has no payment");
         payment->cancel();
         uow.save(*payment);
