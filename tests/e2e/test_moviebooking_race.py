@@ -1,9 +1,12 @@
 """Movie booking: a print at the cinema and a cancel by the customer racing for one booking end
 in exactly one of the two outcomes, the same in every service. The booking decides: printing
 asks it (refused once canceled or while a refund is under way), canceling is refused once
-printed. Raced 100 times, each pair released at the same instant."""
+printed. Raced 100 times, each pair released together (the cancel after a random stagger of up to
+10 ms, so that both orders and the instants between are tried)."""
 import collections
+import random
 import threading
+import time
 
 import pytest
 
@@ -20,16 +23,20 @@ def movies():
     system.close()
 
 
-def race(system, booking_id, ticket_id, outcome):
+def race(system, booking_id, ticket_id, outcome, stagger_s):
     start = threading.Barrier(2)
     answers = {}
 
     def print_ticket():
         start.wait()
-        answers["print"] = system.http("PATCH", f"/tickets/{ticket_id}", {"status": "Printed"}).status
+        res = system.http("PATCH", f"/tickets/{ticket_id}", {"status": "Printed"})
+        answers["print"] = res.status
+        if res.status != 200:
+            answers["print refused"] = res.json()["message"]
 
     def cancel_booking():
         start.wait()
+        time.sleep(stagger_s)  # a print takes two calls: staggering tries both orders and the instants between
         answers["cancel"] = system.http("PATCH", f"/books/{booking_id}", {"status": "Canceled"}).status
 
     threads = [threading.Thread(target=print_ticket), threading.Thread(target=cancel_booking)]
@@ -50,7 +57,9 @@ def test_print_and_cancel_racing_end_in_one_outcome_everywhere(movies):
                        timeout=30, what="every ticket issued")
 
     outcome = {}
-    pairs = [threading.Thread(target=race, args=(movies, i, tickets[i][0]["id"], outcome)) for i in ids]
+    rng = random.Random(15)
+    pairs = [threading.Thread(target=race, args=(movies, i, tickets[i][0]["id"], outcome, rng.uniform(0, 0.01)))
+             for i in ids]
     for p in pairs:
         p.start()
     for p in pairs:
@@ -60,7 +69,7 @@ def test_print_and_cancel_racing_end_in_one_outcome_everywhere(movies):
     for i in ids:
         a = outcome[i]
         assert not (a["print"] == 200 and a["cancel"] == 200), f"booking {i}: both print and cancel accepted"
-        assert all(s in (200, 409, 503) for s in a.values()), f"booking {i}: {a}"
+        assert a["print"] in (200, 409, 503) and a["cancel"] in (200, 409, 503), f"booking {i}: {a}"
         expected[i] = "Printed" if a["print"] == 200 else "Canceled" if a["cancel"] == 200 else "Booked"
 
     status_of = {"Printed": ("Printed", "Paid", "Printed", 2),
@@ -84,4 +93,7 @@ def test_print_and_cancel_racing_end_in_one_outcome_everywhere(movies):
     won = collections.Counter(expected.values())
     answers = collections.Counter((a["print"], a["cancel"]) for a in outcome.values())
     print(f"race outcomes: {dict(won)}; (print, cancel) answers: {dict(answers)}")
+    why = collections.Counter(("refund under way" if "in progress" in m else "canceled" if "canceled" in m else m)
+                              for m in (a.get("print refused") for a in outcome.values()) if m)
+    print(f"prints refused: {dict(why)}")
     assert won["Booked"] <= RACES // 4, f"most races must decide: {dict(won)}"
