@@ -64,8 +64,10 @@ const std::string& field_name(M T::*member) {
   T a{}, b{};  // b differs from a in `member` only; the field whose value differs is it
   if constexpr (std::is_same_v<M, bool>) b.*member = !(a.*member);
   else if constexpr (std::is_arithmetic_v<M>) b.*member = static_cast<M>(a.*member + 1);
+  else if constexpr (std::is_same_v<M, Decimal>) b.*member = a.*member == Decimal(1) ? Decimal(2) : Decimal(1);
+  else if constexpr (std::is_same_v<M, Timestamp>) b.*member = Timestamp((a.*member).epoch_ms() + 1);
   else {
-    static_assert(std::is_same_v<M, std::string>, "find by integer, real, boolean or text fields");
+    static_assert(std::is_same_v<M, std::string>, "find by integer, real, boolean, decimal, timestamp or text fields");
     b.*member = a.*member + '\x01';
   }
   for (const auto& f : fields_of<T>())

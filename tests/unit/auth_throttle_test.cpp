@@ -154,8 +154,9 @@ TEST(AuthThrottle, OtherUsersLoginsStayFastWhileOneAccountIsAttacked) {
   hexa::testing::eventually([&] { return throttled.load() > 0; }, 5s);
   const auto [theirs, took] = timed_login("manager", "manager-pass");
   EXPECT_EQ(theirs.response.result(), Status::ok) << theirs.response.body();
-  // Without the throttle the manager waited behind ~15 checks per worker.
-  EXPECT_LT(took, one_check * 5 + 200ms) << "one check takes "
+  // Without the throttle the manager waited behind ~15 checks per worker; with it, behind at
+  // most the victim's 2 in flight. Loose for a loaded machine (CI runs tests side by side).
+  EXPECT_LT(took, one_check * 8 + 500ms) << "one check takes "
                                          << std::chrono::duration_cast<std::chrono::milliseconds>(one_check).count()
                                          << " ms";
   hexa::testing::eventually([&] { return answered.load() == 30; }, 20s);

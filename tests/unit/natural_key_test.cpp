@@ -32,6 +32,17 @@ struct Coupon {  // a text key, assigned by whoever creates it
   }
 };
 
+struct Invoice {  // members of every kind a finder may name
+  static constexpr std::string_view name = "Invoice";
+  std::int64_t id = 0;
+  hexa::Decimal total;
+  hexa::Timestamp issuedAt;
+  static hexa::Fields<Invoice> fields() {
+    return {hexa::field("id", &Invoice::id), hexa::field("total", &Invoice::total),
+            hexa::field("issuedAt", &Invoice::issuedAt)};
+  }
+};
+
 struct RoomInfo {  // a view keyed by what events carry
   static constexpr std::string_view name = "RoomInfo";
   std::int64_t roomNumber = 0;
@@ -148,6 +159,8 @@ TEST_F(NaturalKeyTest, AMisspeltFieldNameIsAProgrammingErrorNotABadRequest) {
   });
   EXPECT_EQ(hexa::field_name(&Room::roomPrice), "roomPrice");
   EXPECT_EQ(hexa::field_name(&Coupon::code), "code");
+  EXPECT_EQ(hexa::field_name(&Invoice::total), "total");
+  EXPECT_EQ(hexa::field_name(&Invoice::issuedAt), "issuedAt");
 }
 
 TEST_F(NaturalKeyTest, AViewKeyedByANaturalKeyIsServedByIt) {
