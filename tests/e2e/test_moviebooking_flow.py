@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import System, wait_for
+from conftest import System, request, wait_for
 from moviebooking_support import book, mypage_of, one_for, payment_of, ticket_of
 
 
@@ -105,3 +105,17 @@ def test_every_status_change_is_noticed_once(movies):
         messages = sorted(n["message"] for n in got)
         assert any("예매가 완료" in m for m in messages) and any(second in m for m in messages), messages
         assert all(n["channel"] in ("log", "webhook") and n["sentAt"] for n in got)
+
+
+def test_a_cancellation_asked_twice_refunds_once(movies):
+    """payment's own door (book's call, not routed by the gateway): a repeat answers the first."""
+    bid = book(movies, "wonka", "2C").json()["id"]
+    port = movies.instances("payment")[0]["port"]
+    first = request(port, "POST", "/cancellations", {"bookingId": bid})
+    again = request(port, "POST", "/cancellations", {"bookingId": bid})
+    assert first.status == 201 and again.status == 200, (first.body, again.body)
+    assert first.json()["id"] == again.json()["id"]
+    assert payment_of(movies, bid)["status"] == "Canceled"
+    unknown = request(port, "POST", "/cancellations", {"bookingId": 999999})
+    assert unknown.status == 404 and "has no payment" in unknown.json()["message"]
+    assert request(port, "GET", "/cancellations/search/findByBookingId?bookingId=999999").json()["page"]["totalElements"] == 0
