@@ -77,9 +77,13 @@ def test_pay_slow_times_out_then_the_open_breaker_answers_at_once(elearning):
     try:
         for i in range(4):
             res, elapsed = timed_apply(elearning, f"slow{i}")
-            # Timed out: pay may have acted, so the truth is 202 + the pending application.
-            assert res.status == 202 and res.json()["_pending"] is True, res.body
-            pending.append("/" + res.headers["location"].split("/", 3)[3])
+            # Timed out: pay may have acted, so the truth is 202 + the pending application; once
+            # the slow calls opened the breaker (or the adaptive limit shrank), a certain no: 503.
+            if res.status == 202:
+                assert res.json()["_pending"] is True, res.body
+                pending.append("/" + res.headers["location"].split("/", 3)[3])
+            else:
+                assert_busy(res)
             assert elapsed < 1.5
         for i in range(3):
             res, elapsed = timed_apply(elearning, f"open{i}")

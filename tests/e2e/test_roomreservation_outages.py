@@ -96,8 +96,10 @@ def test_breaker_opens_on_slow_payment_and_answers_at_once(rr):
     try:
         for n in numbers[:4]:
             res = set_status(rr, n, "payment")
-            # Timed out: payment may have acted, so the truth is 202 + the pending command.
-            assert res.status == 202 and res.json()["_pending"] is True, res.body
+            # Timed out: payment may have acted, so the truth is 202 + the pending command; once the
+            # slow calls opened the breaker (or the adaptive limit shrank), a certain no: 503.
+            assert (res.status == 202 and res.json()["_pending"] is True) or \
+                (res.status == 503 and "payment is busy" in res.json()["message"]), res.body
         assert breaker_state(rr) == "open"
         for n in numbers[4:]:
             started = time.monotonic()
