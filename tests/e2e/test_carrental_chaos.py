@@ -15,8 +15,11 @@ checked against what was stored once everything is back:
 - no process died but the ones killed here.
 
 The randomness is seeded (E2E_SEED; a new one each run unless given) and printed on failure,
-so a failing run can be replayed: E2E_SEED=<seed> pytest test_carrental_chaos.py."""
+so a failing run can be replayed: E2E_SEED=<seed> pytest test_carrental_chaos.py gives the same
+rhythm, victims and customers' choices (which processes are up at a moment still depends on
+timing)."""
 import collections
+import contextlib
 import dataclasses
 import http.client
 import json
@@ -60,7 +63,8 @@ class Customers:
         self.signed = {}       # custName -> (status, contract id or None, Location path or None)
         self.cancels = {}      # contract id -> status of its cancel
         self.misread = []      # a contract read back other than it was acknowledged
-        self.threads = [threading.Thread(target=self.run, args=(n,)) for n in range(CUSTOMERS)]
+        self.broken = []       # a customer that stopped on an exception: the test's own failure
+        self.threads = [threading.Thread(target=self.live, args=(n,)) for n in range(CUSTOMERS)]
 
     def call(self, method, path, body=None):
         started = time.monotonic()
@@ -78,6 +82,13 @@ class Customers:
         with self.lock:
             self.answers.append(answer)
         return answer
+
+    def live(self, n):
+        try:
+            self.run(n)
+        except Exception as e:  # noqa: BLE001 - reported by the test, not lost in a thread
+            with self.lock:
+                self.broken.append(repr(e))
 
     def run(self, n):
         rng = random.Random(f"{self.seed}-customer-{n}")
@@ -97,7 +108,8 @@ class Customers:
                     time.sleep(0.05)  # the gateway is down: a customer waits a moment
                 continue
             read = self.call("GET", path)
-            if read.status == 200 and (json.loads(read.body)["id"], json.loads(read.body)["status"]) != (cid, "contracted"):
+            shown = json.loads(read.body) if read.status == 200 else None
+            if shown and (shown["id"], shown["status"]) != (cid, "contracted"):
                 with self.lock:
                     self.misread.append((cid, read.body))
             if rng.random() < 0.4:
@@ -132,12 +144,12 @@ def chaos(system, rng, until):
     return kills
 
 
-def processes(system, ready_only=True):
-    """service (or "gateway") -> its launcher entry's pid, for the victims the launcher says are ready."""
+def processes(system):
+    """service (or "gateway") -> its pid, for the victims the launcher says are ready."""
     state = system.state() or {"instances": [], "gateway": None}
     named = [(i["service"], i) for i in state["instances"]] + [("gateway", state["gateway"] or {})]
     return {name: p["pid"] for name, p in named
-            if name in VICTIMS and p.get("pid") and (p.get("state") == "ready" or not ready_only)}
+            if name in VICTIMS and p.get("pid") and p.get("state") == "ready"}
 
 
 def restarts(system):
@@ -185,7 +197,7 @@ def follow(system, path):
 def event_counts(system):
     """(type, key) -> distinct event ids in the bus log (a redelivery is the same id)."""
     log = next((system.data_dir / system.name).rglob("log.db"))
-    with sqlite3.connect(f"file:{log}?mode=ro", uri=True, timeout=10) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{log}?mode=ro", uri=True, timeout=10)) as db:
         rows = db.execute("SELECT type, key, COUNT(DISTINCT id) FROM events GROUP BY type, key").fetchall()
     return {(t, k): n for t, k, n in rows}
 
@@ -270,6 +282,7 @@ def test_chaos_monkey_under_customers_every_answer_is_true():
         assert set(pays) <= set(contracts) and set(reservations) <= set(contracts) and set(pages) <= set(contracts), \
             "nothing without its contract"
         assert not any(len(pays[c]) != 1 for c in contracts)
+        assert not customers.broken, f"customers stopped on exceptions: {customers.broken}"
         assert not customers.misread, f"acknowledged contracts read back otherwise: {customers.misread[:5]}"
         paid_names = {p["custName"] for ps in pays.values() for p in ps}
         for name, (status, cid, _) in customers.signed.items():
@@ -293,6 +306,7 @@ def test_chaos_monkey_under_customers_every_answer_is_true():
                 f"{service} restarted {restarted[service]} times, killed {killed[service]}: it died by itself"
     except BaseException:
         print(f"chaos seed: {seed} (replay: E2E_SEED={seed})")
+        print(f"--- launcher ---\n{system.launcher_output()}")
         for i in (system.state() or {}).get("instances", []):
             print(f"--- {i['instance']} log tail ---\n{system.service_log(i['instance'])[-3000:]}")
         raise
