@@ -132,7 +132,8 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
   if (inject) {
     rt_->faults->submit([this, route = match.route, params = std::move(match.params), req = std::move(req),
                          respond = std::move(respond), permit](bool error, std::function<void()> done) {
-      auto res = error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
+      auto res = error ? http::error_response(req, static_cast<http::Status>(rt_->faults->options().error_status),
+                                              "injected fault")
                        : handle_safely(*route, req, params);
       rt_->faults->answer([respond, res = std::move(res), done, permit]() mutable {
         respond(std::move(res));
@@ -241,8 +242,8 @@ void Service::add_fault_control_route() {
       throw Invalid(e.what());
     }
     rt_->faults->update(o);
-    spdlog::warn("faults changed: delay {}-{} ms, error rate {}, capacity {}, answer delay {} ms", o.delay_min_ms,
-                 o.delay_max_ms, o.error_rate, o.capacity, o.answer_delay_ms);
+    spdlog::warn("faults changed: delay {}-{} ms, error rate {} (status {}), capacity {}, answer delay {} ms",
+                 o.delay_min_ms, o.delay_max_ms, o.error_rate, o.error_status, o.capacity, o.answer_delay_ms);
     return http::json_response(req, http::Status::ok, body.dump());
   }, Blocking::No);
 }
