@@ -52,10 +52,9 @@ def for_one_machine(docs, sick_service):
                         c[probe]["httpGet"]["port"] = port
                 c["env"] = [e for e in c.get("env", []) if "secretKeyRef" not in e.get("valueFrom", {})]
                 if doc["metadata"]["labels"]["app.kubernetes.io/component"] == sick_service:
-                    # the seed's demo: alive while the file exists (management.health.liveness.file)
+                    # the seed's demo: alive while the file exists (management.health.liveness.file;
+                    # the service creates it at start, as the seed's container did with touch)
                     c["env"].append({"name": "MANAGEMENT_HEALTH_LIVENESS_FILE", "value": SICK_FILE})
-                    c["args"] = ["-c", f"touch {SICK_FILE} && exec {' '.join(c['command'] + c.get('args', []))}"]
-                    c["command"] = ["/bin/sh"]
                     sick_pod = spec
         if kind in ("ConfigMap", "Deployment", "Secret"):
             out.append(doc)
