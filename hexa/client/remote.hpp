@@ -17,6 +17,7 @@
 #include <string>
 
 #include "hexa/client/remote_caller.hpp"
+#include "hexa/client/remote_uses.hpp"
 #include "hexa/client/step_context.hpp"
 #include "hexa/model/model.hpp"
 #include "hexa/rest/resource_core.hpp"
@@ -63,6 +64,7 @@ class Remote {
   }
 
   T post(const T& t, std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) const {
+    (void)detail::remote_use_noted<T, RemoteUse::create>;  // for --describe and the contracts
     Record r = to_record(t);
     r.erase("id");
     const ModelInfo& m = model_of<T>();
@@ -75,6 +77,7 @@ class Remote {
 
   // The item's JSON, or nullopt; its own path is at _links.self.
   std::optional<rest::Json> find_json(const std::string& field, const Value& value) const {
+    (void)detail::remote_use_noted<T, RemoteUse::find>;
     if (field == model_of<T>().key)
       return caller_.call(http::Verb::get, path() + "/" + rest::url_encode(text_of(value)), std::nullopt);
     std::string finder = "findBy" + field;
@@ -89,6 +92,7 @@ class Remote {
 
   T patch(const std::string& key_field, const Value& key, const std::string& field, const std::string& value,
           std::optional<std::int64_t> deadline_ms, const std::string& idempotency_key) const {
+    (void)detail::remote_use_noted<T, RemoteUse::command>;
     auto found = find_json(key_field, key);
     if (!found) throw NotFound(caller_.service() + " has no " + model_of<T>().name + " with " + key_field + " " + text_of(key));
     auto answer = caller_.call(http::Verb::patch, path_of(*found), rest::Json{{field, value}}, deadline_ms,

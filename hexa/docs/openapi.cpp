@@ -38,13 +38,26 @@ Json field_schema(const Json& f) {
 bool shown(const Json& m, const Json& f) { return f["name"] != "id" || m["key"] == "id"; }
 bool writable(const Json& f) { return f["name"] != "id" && !f["rules"].value("readOnly", false); }
 
+// A field as answered: one not required may be null, or empty though it names its values
+// (a write may leave it out or send null: the fuzzer's finding).
+Json answer_field_schema(const Json& m, const Json& f) {
+  Json s = field_schema(f);
+  if (f["rules"].value("required", false) || f["name"] == m["key"]) return s;
+  s["type"] = Json::array({s["type"], "null"});
+  if (s.contains("enum")) {
+    if (f["kind"] == "text") s["enum"].push_back("");
+    s["enum"].push_back(nullptr);
+  }
+  return s;
+}
+
 // The item as served: every field (not the row id behind a natural key) and its links.
 Json item_schema(const Json& m) {
   Json props = Json::object();
   Json required = Json::array();
   for (const auto& f : m["fields"]) {
     if (!shown(m, f)) continue;
-    props[f["name"].get<std::string>()] = field_schema(f);
+    props[f["name"].get<std::string>()] = answer_field_schema(m, f);
     required.push_back(f["name"]);
   }
   props["_links"] = {{"type", "object"}, {"additionalProperties", {{"$ref", schema_ref("Link")}}}};
@@ -119,7 +132,7 @@ Json answer(const std::string& description, const std::string& schema = "Error")
 Json errors(std::initializer_list<int> codes) {
   static const std::map<int, std::string> why{
       {400, "the request is invalid (the message names the field)"},
-      {404, "no such item (or not the caller's)"},
+      {404, "no such item, or none it refers to (or not the caller's)"},
       {405, "the method is not allowed on this resource (the message says why)"},
       {409, "the change conflicts with the item's state"},
       {415, "the body is not application/json"},
@@ -166,7 +179,7 @@ void add_paths(Json& paths, const Json& m) {
             {"responses", {{"201", answer("created; Location names it", name)}}}};
     if (!res["idempotentOn"].is_null() || res.value("postUpdatesByKey", false))
       op["responses"]["200"] = answer("an existing item: the same " + (res["idempotentOn"].is_null() ? key : res["idempotentOn"].get<std::string>()), name);
-    with(op, errors({400, 409, 415, 503}));
+    with(op, errors({400, 404, 409, 415, 503}));  // 404: the domain may find what it refers to missing
     if (guarded) op["description"] = "Counts only once another service said yes (a guarded creation).";
     list["post"] = std::move(op);
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "hexa/docs/contracts.hpp"
 #include "hexa/docs/graph.hpp"
 #include "hexa/docs/openapi.hpp"
 
@@ -236,6 +237,7 @@ std::string index_md(const std::string& system, const std::vector<Json>& ds) {
       "- Context map: [context-map.svg](context-map.svg) ([Mermaid](context-map.mmd))\n"
       "- Events (AsyncAPI 3.0): [asyncapi.json](asyncapi.json)\n",
       system);
+  for (const auto& [file, text] : contracts(ds)) out += fmt::format("- Contract: [{0}]({0})\n", file);
   for (const auto& d : ds) {
     const std::string s = svc_of(d);
     out += fmt::format("- {0}: hexagonal view [hexagonal-{0}.svg](hexagonal-{0}.svg) ([Mermaid](hexagonal-{0}.mmd)), "
@@ -305,6 +307,7 @@ Files system_docs(const std::string& system, const std::vector<Json>& ds) {
   }
   out["asyncapi.json"] = asyncapi(system, ds).dump(2) + "\n";
   out["index.md"] = index_md(system, ds);
+  out.merge(contracts(ds));
   return out;
 }
 

@@ -9,6 +9,7 @@
 //   <service>.describe.json    the description itself
 //   <service>.openapi.json     OpenAPI 3.1 (hexa/docs/openapi.hpp)
 //   asyncapi.json              AsyncAPI 3.0 of the system's events
+//   contracts/<consumer>-to-<provider>-<path>.json  consumer-driven contracts (contracts.hpp)
 //   index.md                   what is there
 // The SVGs are rendered from the .dot files by the launcher (Graphviz).
 #include <map>

@@ -88,6 +88,7 @@ int run_describe(const std::string& system, const fs::path& out) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   for (const auto& [file, text] : docs::system_docs(system, descriptions)) {
+    fs::create_directories((dir / file).parent_path());  // contracts/ lies one folder down
     std::ofstream(dir / file) << text;
     if (fs::path(file).extension() == ".dot") render_svg(dir / file);
   }

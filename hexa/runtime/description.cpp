@@ -53,6 +53,14 @@ Json remote_json(const Declarations::RemoteOf& r, const RemoteCaller& caller) {
   const CallPolicy& p = caller.policy();
   Json j{{"service", r.service}, {"aggregate", r.model->name}, {"path", "/" + r.model->collection},
          {"timeoutMs", p.timeout_ms}};
+  // What the caller sends and reads back (hexa/client/remote.hpp): its own view of the callee's
+  // aggregate, which the consumer-driven contracts under docs/<system>/contracts/ are made of.
+  j["key"] = r.model->key;
+  j["generatedKey"] = r.model->generated_key();
+  j["fields"] = fields_json(r.model->fields);
+  const auto& uses = remote_uses();
+  const auto used = uses.find(r.model->name);
+  j["uses"] = used == uses.end() ? Json::array() : Json(used->second);  // create, find, command
   if (p.breaker) {
     const auto& b = *p.breaker;
     j["circuitBreaker"] = {{"windowType", b.window_type == b.CountBased ? "count" : "time"},

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "hexa/docs/contracts.hpp"
 #include "hexa/docs/graph.hpp"
 #include "hexa/docs/openapi.hpp"
 #include "hexa/docs/system_docs.hpp"
@@ -73,7 +74,19 @@ TEST(Describe, AServiceDescribesWhatItDeclaresAndItsOpenApiFollows) {
   EXPECT_EQ(view["from"], Json({"Paid"}));
   EXPECT_EQ(named(d["policies"], "Paid", "on")["kind"], "saga");
   EXPECT_EQ(named(d["events"]["handled"], "Paid")["by"], Json({"policy", "view Payment"}));
-  EXPECT_EQ(named(d["remotes"], "payment", "service")["path"], "/payments");
+  const Json& remote = named(d["remotes"], "payment", "service");
+  EXPECT_EQ(remote["path"], "/payments");
+  EXPECT_EQ(named(remote["fields"], "roomNumber")["kind"], "integer");  // the caller's view of Payment
+
+  // The consumer-driven contract of that call: what rooms sends to payment and relies on.
+  const auto contracts = hexa::docs::contracts({d});
+  ASSERT_EQ(contracts.size(), 1u);
+  const Json contract = Json::parse(contracts.at("contracts/rooms-to-payment-payments.json"));
+  EXPECT_EQ(remote["uses"], Json({"find"}));  // payments.exists in the saga's call, never run here
+  EXPECT_EQ(contract["calls"], Json({"GET /payments/{id}"}));
+  EXPECT_FALSE(contract.contains("request"));  // it creates none
+  EXPECT_EQ(contract["response"]["reliesOn"], Json::parse(R"([{"name":"id","kind":"integer"},{"name":"roomNumber","kind":"integer"}])"));
+  EXPECT_EQ(contract["findsBy"]["path"], "/payments/{id}");
   EXPECT_EQ(named(d["channels"], "alerts")["kind"], "log");
 
   const Json api = hexa::docs::openapi(d);
@@ -83,9 +96,13 @@ TEST(Describe, AServiceDescribesWhatItDeclaresAndItsOpenApiFollows) {
   EXPECT_TRUE(item.contains("put") && item.contains("patch") && !item.contains("delete"));
   EXPECT_EQ(item["parameters"][0]["schema"]["type"], "integer");
   EXPECT_TRUE(api["paths"].contains("/rooms/search/findByFloor"));
+  EXPECT_TRUE(api["paths"]["/rooms"]["post"]["responses"].contains("404"));  // a create may name what is not there
   const Json& schemas = api["components"]["schemas"];
   EXPECT_EQ(schemas["RoomInput"]["required"], Json({"floor"}));
   EXPECT_EQ(schemas["RoomPatch"]["properties"]["roomStatus"]["enum"], Json({"taken"}));  // the command, not a plain write
+  EXPECT_EQ(schemas["Room"]["properties"]["floor"]["type"], "string");  // required: never null
+  EXPECT_EQ(schemas["Room"]["properties"]["roomStatus"]["enum"], Json::parse(R"(["free","taken","",null])"));
+  EXPECT_EQ(schemas["Room"]["properties"]["roomStatus"]["type"], Json::parse(R"(["string","null"])"));
   EXPECT_FALSE(schemas["Room"]["properties"].contains("id"));  // behind a natural key, not shown
   EXPECT_TRUE(schemas["RoomCollection"]["properties"].contains("_embedded"));
 }
