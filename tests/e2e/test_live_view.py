@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import System, sign, wait_for
-from test_carrental_secure import CUSTOMER, CUSTOMER2, call, login
+from test_carrental_secure import CUSTOMER, CUSTOMER2
 
 DEADLINE_S = 20.0  # from the write to the row on the stream, on a busy 2-core machine
 
@@ -140,7 +140,7 @@ def secure():
 
 
 def test_under_secure_a_customers_stream_carries_only_its_own_rows(secure):
-    customer, customer2 = login(secure, CUSTOMER), login(secure, CUSTOMER2)
+    customer, customer2 = secure.login(CUSTOMER), secure.login(CUSTOMER2)
     anonymous = LiveStream(secure.gateway, "/myPages/live")
     assert anonymous.response.status == 401  # the stream needs a token like the collection
     anonymous.close()
@@ -148,15 +148,15 @@ def test_under_secure_a_customers_stream_carries_only_its_own_rows(secure):
     try:
         assert mine.response.status == 200
         mine.wait_subscribed()
-        other = call(secure, "POST", "/contracts", customer2, {"modelName": "모닝", "amt": 10})
+        other = secure.call("POST", "/contracts", customer2, {"modelName": "모닝", "amt": 10})
         assert other.status == 201, other.body
         other_id = other.json()["id"]
         wait_for(lambda: any(r["contractId"] == other_id and r["reservationStatus"] == "reserved"
-                             for r in call(secure, "GET", "/myPages?size=2000", customer2).json()["_embedded"]["myPages"]),
+                             for r in secure.items("myPages", customer2)),
                  what="the other customer's MyPage row")
         # Signed after the other's row was committed: the feed sends in commit order, so once
         # this one has arrived, the other's would have come before it had the stream carried it.
-        own = call(secure, "POST", "/contracts", customer, {"modelName": "그랜저", "amt": 20})
+        own = secure.call("POST", "/contracts", customer, {"modelName": "그랜저", "amt": 20})
         assert own.status == 201, own.body
         own_id = own.json()["id"]
         mine.next_matching(row_of(own_id, reservationStatus="reserved"), what="the customer's own row")
