@@ -2,7 +2,8 @@
 // HTTP/1.1 server on Asio/Beast: a few I/O threads serve every connection (no thread per
 // connection); keep-alive; requests on one connection are answered in order (pipelining-safe);
 // body limit (413), header/read deadline (a slow client cannot hold anything), idle timeout;
-// graceful stop that lets in-flight requests finish.
+// graceful stop that lets in-flight requests finish. A handler may answer with a stream instead
+// (Responder::stream, event_stream.hpp): server-sent events, ended by a stop at once.
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
