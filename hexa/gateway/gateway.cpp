@@ -11,6 +11,7 @@
 #include "hexa/gateway/identity.hpp"
 #include "hexa/gateway/refusals.hpp"
 #include "hexa/gateway/routes.hpp"
+#include "hexa/gateway/static_files.hpp"
 #include "hexa/gateway/token_bucket.hpp"
 #include "hexa/gateway/tracing.hpp"
 #include "hexa/gateway/upstream_control.hpp"
@@ -83,6 +84,7 @@ struct Gateway::Impl {
   explicit Impl(const Config& config)
       : routes(config),
         cors(config),
+        web(config),
         rules(config),
         limiter(RateLimit::from(config)),
         forwarded(rest::ForwardedHeaders::from(config, "")),  // facing clients: trusts nobody unless told
@@ -116,6 +118,7 @@ struct Gateway::Impl {
   // client, whose last callbacks (calls it aborts) still use everything above it.
   RouteTable routes;
   Cors cors;
+  StaticFiles web;
   AccessRules rules;
   RateLimiter limiter;
   rest::ForwardedHeaders forwarded;
@@ -142,6 +145,9 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
   if (auto answer = control.handle(req, peer, routes)) return finish(call, std::move(*answer));
   call->record.request_id = trace_request(req).request_id;
+  // The front end's files, open to all: what no route claims (the login form needs no token).
+  if (!routes.route(path))
+    if (auto file = web.serve(req, path)) return finish(call, std::move(*file));
   strip_internal_headers(req);  // only the gateway says who is calling, and until when
   if (const auto problem = forwarded.admit(req, peer.address))
     return finish(call, http::error_response(req, http::Status::bad_request, *problem));

@@ -23,6 +23,8 @@
 //   security.owner-bypass-roles                                (access_rules.hpp)
 //   rate-limit.rps, rate-limit.burst (RATE_LIMIT_RPS, RATE_LIMIT_BURST)   (token_bucket.hpp)
 //   access-log.enabled
+//   web.root (WEB_ROOT): the system's web front end, served at / for paths no route matches,
+//             open even with security on (static_files.hpp); the launcher sets it
 #include <chrono>
 #include <cstdint>
 #include <memory>

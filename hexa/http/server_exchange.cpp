@@ -24,6 +24,11 @@ void Exchange::answer(Response res) {
   session_->deliver(std::move(res));
 }
 
+std::shared_ptr<EventStream> Exchange::stream(Response head) {
+  if (answered_.exchange(true)) return nullptr;
+  return session_->open_stream(std::move(head));
+}
+
 void Exchange::fail(const std::string& why) {
   if (answered_.exchange(true)) return;
   spdlog::error("http: {} {}", target_, why);

@@ -21,6 +21,8 @@ class Exchange {
 
   void answer(Response res);  // any thread; a second answer is a handler bug and is dropped
   void fail(const std::string& why);  // a 500, unless answered already
+  // Answers with a stream (event_stream.hpp); null when answered already.
+  std::shared_ptr<EventStream> stream(Response head);
 
  private:
   std::shared_ptr<Session> session_;

@@ -6,6 +6,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/write.hpp>
+#include <sstream>
+#include <utility>
 
 #include "hexa/http/server_exchange.hpp"
 #include "hexa/http/syntax.hpp"
@@ -46,7 +48,10 @@ Session::Session(std::shared_ptr<ServerCore> core, tcp::socket socket)
   if (!ec) peer_ = Peer{remote.address().to_string(), remote.port()};
 }
 
-Session::~Session() { core_->remove(this); }
+Session::~Session() {
+  if (stream_out_) stream_out_->ended();
+  core_->remove(this);
+}
 
 void Session::start() {
   core_->add(shared_from_this());
@@ -63,6 +68,24 @@ void Session::deliver(Response res) {
   });
 }
 
+std::shared_ptr<EventStream> Session::open_stream(Response head) {
+  auto stream = std::make_shared<ConnectionStream>(weak_from_this());
+  core_->submit(stream_.get_executor(), [self = shared_from_this(), head = std::move(head), stream]() mutable {
+    self->start_stream(std::move(head), stream);
+  });
+  return stream;
+}
+
+void Session::post_stream_bytes(std::string bytes) {
+  core_->submit(stream_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
+    self->queue_stream_bytes(std::move(bytes));
+  });
+}
+
+void Session::post_stream_end() {
+  core_->submit(stream_.get_executor(), [self = shared_from_this()] { self->end_stream(); });
+}
+
 void Session::post_drain() {
   net::post(stream_.get_executor(), beast::bind_front_handler(&Session::drain, shared_from_this()));
 }
@@ -72,7 +95,8 @@ void Session::post_close() {
 }
 
 void Session::drain() {
-  if (phase_ == Phase::Reading) close();  // no request in flight: nothing to finish
+  // No request in flight: nothing to finish. A stream never finishes: it ends here.
+  if (phase_ == Phase::Reading || phase_ == Phase::Streaming) close();
 }
 
 void Session::close() {
@@ -81,6 +105,7 @@ void Session::close() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.close();
+  if (const auto stream = std::exchange(stream_out_, nullptr)) stream->ended();
 }
 
 void Session::read_request() {
@@ -193,7 +218,8 @@ void Session::handle_request() {
   auto exchange = std::make_shared<Exchange>(shared_from_this(), req);
   try {
     core_->dispatch(std::move(req), peer_,
-                    [exchange](Response res) { exchange->answer(std::move(res)); });
+                    Responder{[exchange](Response res) { exchange->answer(std::move(res)); },
+                              [exchange](Response head) { return exchange->stream(std::move(head)); }});
   } catch (const std::exception& e) {
     exchange->fail(std::string("handler threw: ") + e.what());
   }
@@ -256,6 +282,72 @@ void Session::on_linger(beast::error_code ec, std::size_t) {
   if (ec || phase_ != Phase::Closing) return close();
   stream_.async_read_some(buffer_.prepare(kReadChunk),
                           beast::bind_front_handler(&Session::on_linger, shared_from_this()));
+}
+
+}  // namespace hexa::http::detail
+
+namespace hexa::http::detail {
+
+// ---- streaming answers (event_stream.hpp)
+
+void Session::start_stream(Response head, const std::shared_ptr<ConnectionStream>& stream) {
+  if (phase_ != Phase::Handling) {  // the connection was closed while the handler worked
+    core_->request_finished();
+    return stream->ended();
+  }
+  phase_ = Phase::Streaming;
+  stream_out_ = stream;
+  head.version(request_version_);
+  head.keep_alive(false);  // the body ends with the connection
+  head.erase(beast_http::field::content_length);
+  head.chunked(false);
+  std::ostringstream text;
+  text << head.base();
+  // Answered, as far as a graceful stop is concerned: it ends streams instead of awaiting them.
+  core_->request_finished();
+  close_when_written_ = request_is_head_ || core_->draining();
+  stream_.expires_never();
+  queue_stream_bytes(text.str());
+  // The client sends nothing more; reading tells when it leaves.
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
+}
+
+void Session::queue_stream_bytes(std::string bytes) {
+  if (phase_ != Phase::Streaming || bytes.empty()) return;
+  queued_bytes_ += bytes.size();
+  queued_.push_back(std::move(bytes));
+  if (queued_bytes_ > EventStream::kMaxQueued) return close();  // a client that does not read
+  if (queued_.size() == 1) write_stream();
+}
+
+void Session::end_stream() {
+  if (phase_ != Phase::Streaming) return;
+  if (queued_.empty()) return close();
+  close_when_written_ = true;
+}
+
+void Session::write_stream() {
+  // A write that does not finish in time ends the connection, as for whole answers.
+  stream_.expires_after(core_->options.read_timeout);
+  net::async_write(stream_, net::buffer(queued_.front()),
+                   beast::bind_front_handler(&Session::on_stream_write, shared_from_this()));
+}
+
+void Session::on_stream_write(beast::error_code ec, std::size_t) {
+  if (ec || phase_ != Phase::Streaming) return close();
+  queued_bytes_ -= queued_.front().size();
+  queued_.pop_front();
+  if (!queued_.empty()) return write_stream();
+  stream_.expires_never();
+  if (close_when_written_) close();
+}
+
+void Session::on_stream_read(beast::error_code ec, std::size_t) {
+  if (ec || phase_ != Phase::Streaming) return close();
+  buffer_.clear();  // whatever it sends now is not a request we will answer
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          beast::bind_front_handler(&Session::on_stream_read, shared_from_this()));
 }
 
 }  // namespace hexa::http::detail

@@ -1,15 +1,20 @@
 #pragma once
 // Private to hexa/http: one connection of a Server. Reads one request, hands it to the
 // dispatch, writes the answer, and only then reads the next (pipelined requests stay in order).
+// An answer may be a stream instead (event_stream.hpp): then the connection writes what the
+// handler sends until either side closes it, and reads nothing more.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "hexa/http/server_core.hpp"
+#include "hexa/http/server_stream.hpp"
 
 namespace hexa::http::detail {
 
@@ -20,11 +25,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start();
   void deliver(Response res);  // any thread; a no-op once the connection is gone
+  // Any thread: answers with `head` and returns the stream of the body that follows.
+  std::shared_ptr<EventStream> open_stream(Response head);
+  void post_stream_bytes(std::string bytes);  // any thread; by the stream
+  void post_stream_end();                      // any thread; closes once what is queued is written
   void post_drain();           // stop(): close now unless a request is in flight
   void post_close();           // stop(), grace over: close whatever the state
 
  private:
-  enum class Phase { Reading, Handling, Writing, Closing, Closed };
+  enum class Phase { Reading, Handling, Writing, Streaming, Closing, Closed };
 
   void drain();
   void close();
@@ -42,6 +51,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t);
   void finish_write(bool keep_alive, boost::beast::error_code ec, bool synchronous);
   void linger_close();
+  void start_stream(Response head, const std::shared_ptr<ConnectionStream>& stream);
+  void queue_stream_bytes(std::string bytes);
+  void end_stream();
+  void write_stream();
+  void on_stream_write(boost::beast::error_code ec, std::size_t);
+  void on_stream_read(boost::beast::error_code ec, std::size_t n);
   void on_linger(boost::beast::error_code ec, std::size_t);
 
   std::shared_ptr<ServerCore> core_;  // first: outlives the stream below
@@ -58,6 +73,11 @@ class Session : public std::enable_shared_from_this<Session> {
   bool request_keep_alive_ = true;
   bool request_is_head_ = false;
   bool continue_sent_ = false;
+  // While streaming: the stream, what waits to be written (front: being written), its size.
+  std::shared_ptr<ConnectionStream> stream_out_;
+  std::deque<std::string> queued_;
+  std::size_t queued_bytes_ = 0;
+  bool close_when_written_ = false;
 };
 
 }  // namespace hexa::http::detail

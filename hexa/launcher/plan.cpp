@@ -169,6 +169,12 @@ fs::path config_of(const ServiceSpec& service) {
   return service.config.empty() ? fs::path(service.name) / "application.yaml" : fs::path(service.config);
 }
 
+// The gateway serves the system's web front end, which the build puts in build/web/<system>
+// (next to build/bin; see systems/CMakeLists.txt). No such folder: no front end.
+std::map<std::string, std::string> gateway_env(const fs::path& bin, const SystemSpec& spec) {
+  return {{"WEB_ROOT", (bin / ".." / "web" / spec.name).lexically_normal().string()}};
+}
+
 }  // namespace
 
 std::string InstancePlan::url() const { return url_of(port); }
@@ -211,7 +217,7 @@ Plan make_plan(const SystemSpec& spec, const UpOptions& options, const fs::path&
   for (auto& i : plan.instances) {
     const auto store = i.is_gateway() ? std::nullopt : store_url(spec, options.profiles, i.service);
     const ServiceSpec* service = i.is_gateway() ? nullptr : spec.find(i.service);
-    add_environment(i, plan, profiles, urls, store, service ? service->env : std::map<std::string, std::string>{}, user);
+    add_environment(i, plan, profiles, urls, store, service ? service->env : gateway_env(bin, spec), user);
   }
   return plan;
 }

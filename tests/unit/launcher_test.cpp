@@ -469,6 +469,15 @@ TEST(LauncherPlan, ReplicasTakeTheNextFreePortsAfterTheDefault) {
   EXPECT_EQ(plan.instances[1].env.at("PROFILE"), "default");
 }
 
+// The gateway serves the front end the build copied next to the executables (build/web/<system>).
+TEST(LauncherPlan, TheGatewayGetsTheSystemsWebFolderBesideTheExecutables) {
+  const hl::SystemSpec spec{"shop", "/s/shop", {{"order", 8081}}, hl::GatewaySpec{8088, "gateway.yaml"}};
+  const auto plan = hl::make_plan(spec, {}, "/repo/build/bin/", "/data", hl::PortProbe{});
+  ASSERT_TRUE(plan.instances.back().is_gateway());
+  EXPECT_EQ(plan.instances.back().env.at("WEB_ROOT"), "/repo/build/web/shop");
+  EXPECT_EQ(plan.instances.front().env.count("WEB_ROOT"), 0u);
+}
+
 TEST(LauncherPlan, RefusesTakenDefaultPortsAndUnknownServices) {
   const hl::SystemSpec spec{"shop", "/s/shop", {{"order", 8081}}, std::nullopt};
   hl::PortProbe busy;
