@@ -1,0 +1,107 @@
+"""A real browser for the web front end tests (tests/e2e/test_<system>_ui.py): Debian's
+Chromium (scripts/bootstrap installs it; installed here too when missing) driven by Playwright
+from PyPI, installed into .cache/ on first use. No browser download: Playwright drives
+/usr/bin/chromium."""
+import os
+import re
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+VENV = ROOT / ".cache" / "playwright-venv"
+PACKAGES = ["playwright==1.65.2", "pillow==11.3.0"]
+SHOTS = ROOT / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def ensure_chromium():
+    if CHROMIUM.exists():
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+                   check=True, timeout=900, env=env)
+
+
+def ensure_playwright():
+    """Installs Playwright (and Pillow, to look at screenshots) into .cache/ once; imports it."""
+    marker = VENV / f"installed-{'-'.join(PACKAGES)}"
+    if not marker.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=120)
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PACKAGES], check=True, timeout=900)
+        marker.touch()
+    site = sysconfig.get_path("purelib", vars={"base": str(VENV), "platbase": str(VENV)})
+    if site not in sys.path:
+        sys.path.insert(0, site)
+
+
+class Screen:
+    """One page of the front end, with what the browser said: console errors and page errors."""
+
+    def __init__(self, page, url):
+        self.page = page
+        self.errors = []
+        # A failed request is logged by Chromium as "Failed to load resource" (the 503 the test
+        # provokes, the 401 of a sign-in probe): the page must explain it, which the test
+        # checks on screen; every other console error or uncaught exception fails the test.
+        page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
+                and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.goto(url)
+        page.evaluate("window.__loaded = true")  # gone if the page ever reloads
+
+    def not_reloaded(self):
+        return self.page.evaluate("window.__loaded === true")
+
+    def clear_message(self):
+        self.page.evaluate("document.getElementById('message').textContent = ''")
+
+    def message(self):
+        return self.page.locator("#message").inner_text()
+
+    def row(self, collection, **cells):
+        """The table rows of `collection` whose cells have these values (a Playwright locator)."""
+        rows = self.page.locator(f"table[data-collection={collection}] tbody tr")
+        for key, value in cells.items():
+            rows = rows.filter(has=self.page.locator(f"td[data-key={key}]", has_text=re.compile(f"^{re.escape(str(value))}$")))
+        return rows
+
+    def cell(self, row, key):
+        return row.locator(f"td[data-key={key}]")
+
+    def screenshot(self, system):
+        """Saves docs/screenshots/<system>.png; asserts it is no blank or broken page."""
+        from PIL import Image
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{system}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        image = Image.open(path).convert("RGB")
+        colours = image.getcolors(maxcolors=1 << 20)
+        assert colours is None or len(colours) > 50, f"{path}: only {len(colours)} colours, a blank page?"
+        assert image.width >= 360 and image.height >= 300, image.size
+        return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ensure_chromium()
+    ensure_playwright()
+    from playwright.sync_api import sync_playwright
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=ARGS, headless=True,
+            viewport={"width": 1100, "height": 800}, locale="ko-KR")
+        context.set_default_timeout(15000)
+        yield context
+        context.close()
+
+
+def open_screen(browser, system):
+    return Screen(browser.new_page(), f"http://127.0.0.1:{system.gateway}/")

@@ -1,0 +1,51 @@
+"""E-learning's web front end in a real browser: apply, see MyPage follow (paid, textbook
+delivery started), cancel and see all three cancelled, without a reload; with pay stopped, the
+seed's fallback message on screen."""
+import re
+
+import pytest
+from playwright_import import expect
+
+from browser import browser, open_screen  # noqa: F401 (fixture)
+from conftest import System
+
+
+@pytest.fixture(scope="module")
+def elearning():
+    system = System("elearning")
+    yield system
+    system.close()
+
+
+def test_apply_see_my_page_and_cancel(elearning, browser):
+    screen = open_screen(browser, elearning)
+    page = screen.page
+    page.get_by_label("학생 이름 Student name").fill("김철수")
+    page.get_by_label("교재 Book name").fill("C++ 입문")
+    page.get_by_role("button", name="신청하기 Apply").click()
+    expect(page.locator("#message")).to_contain_text("completed")
+    row = screen.row("myPages", studentName="김철수", bookName="C++ 입문")
+    expect(screen.cell(row, "payStatus")).to_have_text("completed")
+    expect(screen.cell(row, "deliveryStatus")).to_have_text("started")
+    expect(page.locator("#debug output")).to_contain_text("ms")
+
+    row.get_by_role("button", name="Cancel application").click()
+    expect(screen.cell(row, "applyStatus")).to_have_text("cancelled")
+    expect(screen.cell(row, "payStatus")).to_have_text("cancelled")
+    expect(screen.cell(row, "deliveryStatus")).to_have_text("cancelled")
+    assert screen.not_reloaded()
+    screen.screenshot("elearning")
+    assert screen.errors == []
+
+
+def test_pay_stopped_shows_the_fallback(elearning, browser):
+    screen = open_screen(browser, elearning)
+    page = screen.page
+    elearning.stop_service("pay")
+    try:
+        page.get_by_role("button", name="신청하기 Apply").click()
+        expect(page.get_by_role("alert")).to_contain_text(re.compile("Pay service is busy, try again later", re.I))
+        assert "{" not in screen.message(), "no JSON on screen"
+    finally:
+        elearning.start_service("pay")
+    assert screen.errors == []
