@@ -1,7 +1,7 @@
 """A real browser for the web front end tests (tests/e2e/test_<system>_ui.py): Debian's
-Chromium (scripts/bootstrap installs it; installed here too when missing) driven by Playwright
-from PyPI, installed into .cache/ on first use. No browser download: Playwright drives
-/usr/bin/chromium."""
+Chromium and a Korean font (scripts/bootstrap installs them; installed here too when missing),
+driven by Playwright from PyPI, installed into .cache/ on first use. No browser download:
+Playwright drives /usr/bin/chromium."""
 import os
 import re
 import subprocess
@@ -19,14 +19,21 @@ PACKAGES = ["playwright==1.65.2", "pillow==11.3.0"]
 SHOTS = ROOT / "docs" / "screenshots"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+DEBS = ["chromium", "fonts-nanum"]  # fonts-nanum: the Korean labels, else drawn as boxes
+
+
+def installed(deb):
+    out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", deb], capture_output=True, text=True)
+    return "ok installed" in out.stdout
 
 
 def ensure_chromium():
-    if CHROMIUM.exists():
+    missing = [d for d in DEBS if not installed(d)]
+    if not missing:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
                    check=True, timeout=900, env=env)
 
 

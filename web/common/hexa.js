@@ -198,7 +198,7 @@ export class LiveTable {
     this.rows = new Map();
     running.add(this);
     this.body = el("tbody");
-    this.node = el("section", { class: "card", "aria-live": "polite" },
+    this.node = el("section", { class: "card wide", "aria-live": "polite" },
       el("h2", { text: caption }),
       el("div", { class: "scroll" },
         el("table", { "data-collection": collection },

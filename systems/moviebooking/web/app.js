@@ -41,7 +41,6 @@ function ready(main) {
   myPage.start();
   if (!me || hasRole("MANAGER")) {
     const tickets = printScreen(myPage);
-    tickets.node.classList.add("wide");
     main.append(tickets.node);
     tickets.start();
   }

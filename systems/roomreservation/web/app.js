@@ -45,8 +45,6 @@ function ready(main) {
   });
   if (customer) main.append(who);
   if (manager) main.append(registerForm(rooms));
-  rooms.node.classList.add("wide");
-  reservations.node.classList.add("wide");
   main.append(rooms.node, reservations.node);
   rooms.start();
   reservations.start();

@@ -43,7 +43,6 @@ function ready(main) {
   });
   main.append(order);
   if (!me || hasRole("MANAGER")) main.append(stockForm());
-  status.node.classList.add("wide");
   main.append(status.node);
   status.start();
 }
