@@ -20,6 +20,7 @@ struct Call {
   Upstream* upstream = nullptr;
   std::optional<std::size_t> instance;  // the one tried last
   int retries_left = 0;
+  bool streamed = false;  // a GET for an event stream: relayed as it arrives (stream_relay.hpp)
 };
 
 }  // namespace hexa::gateway

@@ -12,10 +12,13 @@
 #include "hexa/gateway/refusals.hpp"
 #include "hexa/gateway/routes.hpp"
 #include "hexa/gateway/static_files.hpp"
+#include "hexa/gateway/stream_relay.hpp"
 #include "hexa/gateway/token_bucket.hpp"
 #include "hexa/gateway/tracing.hpp"
 #include "hexa/gateway/upstream_control.hpp"
 #include "hexa/http/client.hpp"
+#include "hexa/http/client_stream.hpp"
+#include "hexa/http/event_stream.hpp"
 #include "hexa/http/server.hpp"
 #include "hexa/rest/public_url.hpp"
 #include "hexa/rest/resource_core.hpp"
@@ -110,9 +113,12 @@ struct Gateway::Impl {
   void admit(const CallPtr& call, const std::optional<AuthResult>& auth);
   void route(const CallPtr& call, bool rechecked = false);
   void send(const CallPtr& call, std::size_t instance);
+  void relay(const CallPtr& call, const http::Endpoint& to, http::Request req);
+  bool on_stream_head(const CallPtr& call, const std::shared_ptr<StreamRelay>& relay, http::Reply head);
   void on_reply(const CallPtr& call, http::Reply reply);
   http::Response answer(const http::Request& head, const std::string& service, http::Reply reply);
   void finish(const CallPtr& call, http::Response res, bool decorate = true);
+  http::Response decorated(const CallPtr& call, http::Response res, bool decorate = true);
 
   // Order matters: the server goes first (no new requests), then the health checks, then the
   // client, whose last callbacks (calls it aborts) still use everything above it.
@@ -140,6 +146,7 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   call->peer = peer;
   call->respond = std::move(respond);
   call->record.peer = peer.address;
+  call->streamed = req.method() == http::Verb::get && http::accepts_event_stream(req);
   if (Cors::is_preflight(req)) return finish(call, cors.preflight(req), false);
   const auto path = path_of(req.target());
   if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
@@ -203,7 +210,36 @@ void Gateway::Impl::send(const CallPtr& call, std::size_t i) {
   // Kept for a retry while one is possible; the last attempt takes it.
   http::Request req = call->retries_left > 0 ? call->request : std::move(call->request);
   req.set(rest::kDeadlineHeader, std::to_string(now_ms() + timeout.count()));  // this attempt's
+  if (call->streamed) return relay(call, to, std::move(req));
   client.async_send(to, std::move(req), timeout, [this, call](http::Reply reply) { on_reply(call, std::move(reply)); });
+}
+
+// An event stream: its head within the upstream timeout, then each piece as it comes, for as
+// long as both sides stay. A failure before the head is one as for any call (retry, 502...).
+void Gateway::Impl::relay(const CallPtr& call, const http::Endpoint& to, http::Request req) {
+  auto relay = std::make_shared<StreamRelay>();
+  http::StreamHandlers handlers{
+      .on_head = [this, call, relay](http::Reply head) { return on_stream_head(call, relay, std::move(head)); },
+      .on_body = [relay](std::string piece) { return relay->pass(std::move(piece)); },
+      .on_end =
+          [this, call, relay] {
+            if (relay->streaming()) return relay->end_stream();
+            finish(call, answer(call->head, call->upstream->service(), http::Reply{.response = relay->whole()}));
+          }};
+  relay->set_upstream(client.open_stream(to, std::move(req), timeout, std::move(handlers)));
+}
+
+bool Gateway::Impl::on_stream_head(const CallPtr& call, const std::shared_ptr<StreamRelay>& relay, http::Reply head) {
+  if (!head.answered()) {
+    on_reply(call, std::move(head));
+    return false;
+  }
+  if (!StreamRelay::is_stream(head.response)) {
+    relay->gather(std::move(head.response));  // passed on whole once it has all come
+    return true;
+  }
+  downstream_response(head.response);
+  return relay->begin(call->respond, decorated(call, std::move(head.response)));
 }
 
 void Gateway::Impl::on_reply(const CallPtr& call, http::Reply reply) {
@@ -242,10 +278,15 @@ http::Response Gateway::Impl::answer(const http::Request& head, const std::strin
 }
 
 void Gateway::Impl::finish(const CallPtr& call, http::Response res, bool decorate) {
+  call->respond(decorated(call, std::move(res), decorate));
+}
+
+// What every answer gets on its way out (a stream's head too): CORS, the request id, a log line.
+http::Response Gateway::Impl::decorated(const CallPtr& call, http::Response res, bool decorate) {
   if (decorate) cors.decorate(call->head, res);
   if (!call->record.request_id.empty()) res.set(kRequestIdHeader, call->record.request_id);
   if (access_log) log_access(call->record, call->head, res);
-  call->respond(std::move(res));
+  return res;
 }
 
 Gateway::Gateway(const Config& config) : impl_(std::make_unique<Impl>(config)) {}

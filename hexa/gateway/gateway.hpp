@@ -5,7 +5,9 @@
 // 503, a call that broke into a 502 and a slow one into a 504, in Spring's error shape. With
 // security enabled it checks Bearer JWTs and route rules (401/403), rate limits per caller
 // (429), and passes the caller on in X-Auth-* headers (X-Auth-Owner for a caller limited to what
-// it owns); every request gets an X-Request-Id, a traceparent and an access log line.
+// it owns); every request gets an X-Request-Id, a traceparent and an access log line. A GET
+// asking for an event stream (Accept: text/event-stream, a view's /live) is relayed as the
+// service sends it, until either side closes (stream_relay.hpp): only its head is timed.
 // Configuration (see systems/carrental/gateway.yaml and README "Security"):
 //   server.address, server.port, server.io-threads
 //   routes[]: id, service, paths ("/contracts/**" matches /contracts and /contracts/...),

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "hexa/http/client_call.hpp"
+#include "hexa/http/client_stream_call.hpp"
 
 namespace hexa::http {
 namespace net = boost::asio;
@@ -38,6 +39,13 @@ void Client::async_send(const Endpoint& to, Request req, std::chrono::millisecon
                                    std::move(done))
         ->start();
   });
+}
+
+std::shared_ptr<StreamCall> Client::open_stream(const Endpoint& to, Request req, std::chrono::milliseconds head_timeout,
+                                                StreamHandlers handlers) {
+  auto call = std::make_shared<detail::StreamingCall>(impl_->core, to, std::move(req), head_timeout, std::move(handlers));
+  net::post(impl_->core.ioc, [call] { call->start(); });
+  return call;
 }
 
 Reply Client::send(const Endpoint& to, Request req, std::chrono::milliseconds timeout) {

@@ -20,6 +20,9 @@ struct Endpoint {
   std::string str() const;
 };
 
+class StreamCall;       // client_stream.hpp
+struct StreamHandlers;  // client_stream.hpp
+
 enum class Failure {
   None,     // an answer arrived (any status)
   Refused,  // could not connect (also within connect_timeout): certainly not processed
@@ -53,6 +56,11 @@ class Client {
   // Destroying the Client completes the calls in progress (Refused or Broken).
   void async_send(const Endpoint& to, Request req, std::chrono::milliseconds timeout,
                   std::function<void(Reply)> done);
+  // Sends `req` on a connection of its own and relays its answer as it arrives
+  // (client_stream.hpp); `head_timeout` covers connect, write and the head only. The handlers
+  // run on the client's I/O thread and must not block.
+  std::shared_ptr<StreamCall> open_stream(const Endpoint& to, Request req, std::chrono::milliseconds head_timeout,
+                                          StreamHandlers handlers);
   // Blocking form for worker threads. Never call it from an I/O thread.
   Reply send(const Endpoint& to, Request req, std::chrono::milliseconds timeout);
 

@@ -1,5 +1,7 @@
 #include "hexa/http/client_call.hpp"
 
+#include "hexa/http/client_stream_call.hpp"
+
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -21,6 +23,10 @@ void ClientCore::shut_down() {
   for (const auto& [key, weak] : active)
     if (auto c = weak.lock()) calls.push_back(std::move(c));
   for (const auto& c : calls) c->abort();  // each then completes through its own handler
+  std::vector<std::shared_ptr<StreamingCall>> relays;
+  for (const auto& [key, weak] : streams)
+    if (auto s = weak.lock()) relays.push_back(std::move(s));
+  for (const auto& s : relays) s->close();
 }
 
 Call::Call(ClientCore& core, Endpoint to, Request req, Clock::time_point deadline,

@@ -15,6 +15,7 @@
 namespace hexa::http::detail {
 
 class Call;
+class StreamingCall;
 
 struct ClientCore {
   explicit ClientCore(const ClientOptions& o)
@@ -25,6 +26,7 @@ struct ClientCore {
   boost::asio::io_context ioc;  // before the pool: its sockets must go first
   ConnectionPool pool;
   std::unordered_map<const Call*, std::weak_ptr<Call>> active;
+  std::unordered_map<const StreamingCall*, std::weak_ptr<StreamingCall>> streams;  // client_stream_call.hpp
   bool closing = false;
 };
 

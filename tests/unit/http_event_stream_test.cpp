@@ -3,10 +3,6 @@
 // stops.
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -15,59 +11,17 @@
 #include "hexa/http/event_stream.hpp"
 #include "hexa/http/server.hpp"
 #include "support/eventually.hpp"
+#include "support/stream_reader.hpp"
 
 namespace {
 
 using hexa::testing::eventually;
-namespace net = boost::asio;
-namespace beast = boost::beast;
+using hexa::testing::StreamReader;
 using namespace std::chrono_literals;
 using hexa::http::EventStream;
 using hexa::http::Request;
 using hexa::http::Responder;
 using hexa::http::Server;
-
-// A client connection reading raw bytes, every wait under a deadline.
-class RawConn {
- public:
-  explicit RawConn(std::uint16_t port) {
-    stream_.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
-  }
-  void send(std::string_view bytes) { net::write(stream_.socket(), net::buffer(bytes)); }
-  void close() { stream_.close(); }
-  // Reads until `text` has arrived (true) or the connection ends or time is up (false).
-  bool read_until(std::string_view text, std::chrono::milliseconds within = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + within;
-    while (received_.find(text) == std::string::npos) {
-      if (ended_ || std::chrono::steady_clock::now() > deadline) return false;
-      read_some(deadline);
-    }
-    return true;
-  }
-  // Reads until the server closes the connection (true) or time is up.
-  bool read_to_end(std::chrono::milliseconds within = 5s) {
-    const auto deadline = std::chrono::steady_clock::now() + within;
-    while (!ended_ && std::chrono::steady_clock::now() < deadline) read_some(deadline);
-    return ended_;
-  }
-  const std::string& received() const { return received_; }
-
- private:
-  void read_some(std::chrono::steady_clock::time_point deadline) {
-    char chunk[4096];
-    stream_.expires_at(deadline);
-    stream_.async_read_some(net::buffer(chunk), [&](beast::error_code ec, std::size_t n) {
-      received_.append(chunk, n);
-      if (ec && ec != beast::error::timeout) ended_ = true;
-    });
-    ioc_.restart();
-    ioc_.run();
-  }
-  net::io_context ioc_;
-  beast::tcp_stream stream_{ioc_};
-  std::string received_;
-  bool ended_ = false;
-};
 
 // A server whose handler answers every request with a stream and keeps it for the test.
 class StreamingServer {
@@ -107,7 +61,7 @@ constexpr std::string_view kGet = "GET /things/live HTTP/1.1\r\nHost: x\r\nAccep
 
 TEST(EventStream, SendsAHeadWithoutLengthThenEachFrameAsSent) {
   StreamingServer s;
-  RawConn conn(s.port());
+  StreamReader conn(s.port());
   conn.send(kGet);
   ASSERT_TRUE(conn.read_until("\r\n\r\n")) << conn.received();
   EXPECT_TRUE(conn.received().starts_with("HTTP/1.1 200 OK\r\n")) << conn.received();
@@ -128,7 +82,7 @@ TEST(EventStream, SendsAHeadWithoutLengthThenEachFrameAsSent) {
 TEST(EventStream, EndsWhenTheClientLeaves) {
   StreamingServer s;
   {
-    RawConn conn(s.port());
+    StreamReader conn(s.port());
     conn.send(kGet);
     ASSERT_TRUE(conn.read_until("\r\n\r\n"));
     ASSERT_TRUE(eventually([&] { return s.has_stream(); }));
@@ -141,7 +95,7 @@ TEST(EventStream, EndsWhenTheClientLeaves) {
 
 TEST(EventStream, EndsWhenTheHandlerClosesItAfterWhatWasSent) {
   StreamingServer s;
-  RawConn conn(s.port());
+  StreamReader conn(s.port());
   conn.send(kGet);
   ASSERT_TRUE(eventually([&] { return s.has_stream(); }));
   s.stream()->send(hexa::http::sse_event("change", "last"));
@@ -153,7 +107,7 @@ TEST(EventStream, EndsWhenTheHandlerClosesItAfterWhatWasSent) {
 
 TEST(EventStream, AGracefulStopEndsStreamsAtOnceAndLateSendsAreDropped) {
   StreamingServer s;
-  RawConn conn(s.port());
+  StreamReader conn(s.port());
   conn.send(kGet);
   ASSERT_TRUE(conn.read_until("\r\n\r\n"));
   ASSERT_TRUE(eventually([&] { return s.has_stream(); }));
@@ -167,7 +121,7 @@ TEST(EventStream, AGracefulStopEndsStreamsAtOnceAndLateSendsAreDropped) {
 
 TEST(EventStream, AHeadRequestGetsTheHeadAndTheConnectionCloses) {
   StreamingServer s;
-  RawConn conn(s.port());
+  StreamReader conn(s.port());
   conn.send("HEAD /things/live HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(conn.read_to_end());
   EXPECT_TRUE(conn.received().starts_with("HTTP/1.1 200 OK\r\n"));
@@ -176,7 +130,7 @@ TEST(EventStream, AHeadRequestGetsTheHeadAndTheConnectionCloses) {
 
 TEST(EventStream, AClientThatDoesNotReadIsDroppedOnceTooMuchWaits) {
   StreamingServer s;
-  RawConn conn(s.port());
+  StreamReader conn(s.port());
   conn.send(kGet);
   ASSERT_TRUE(eventually([&] { return s.has_stream(); }));
   const std::string frame = hexa::http::sse_event("change", std::string(64 * 1024, 'x'));
