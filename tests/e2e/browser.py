@@ -112,3 +112,10 @@ def browser():
 
 def open_screen(browser, system):
     return Screen(browser.new_page(), f"http://127.0.0.1:{system.gateway}/")
+
+
+def sign_in(page, user, password):
+    """The login form of profile `secure`."""
+    page.get_by_label("User name 사용자").fill(user)
+    page.get_by_label("Password 비밀번호").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()

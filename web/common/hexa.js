@@ -186,8 +186,9 @@ function setLiveMode(mode) {
 // ---- live tables ----
 
 const running = new Set(); // the tables on screen: stopped when the screens are rebuilt
-const keyOf = (row) => row?._links?.self?.href || JSON.stringify(row);
 const stripOrigin = (href) => href.replace(/^https?:\/\/[^/]+/, "");
+// A row's identity: its self link's path (the same whether it came from a list or a stream).
+const keyOf = (row) => (row?._links?.self?.href ? stripOrigin(row._links.self.href) : JSON.stringify(row));
 
 // A table of one collection's rows, kept current: by GET /<collection>/live when the gateway
 // offers it, else by polling; `refresh()` after each action in any case.
@@ -232,25 +233,36 @@ export class LiveTable {
     const rows = [...this.rows.values()].filter((r) => !this.filter || this.filter(r));
     rows.sort(this.sort || ((a, b) => (Number(b.id) || 0) - (Number(a.id) || 0)));
     const before = this.body.innerHTML;
-    this.body.replaceChildren(...rows.map((r) => el("tr", { "data-href": stripOrigin(keyOf(r)) },
+    this.body.replaceChildren(...rows.map((r) => el("tr", { "data-href": keyOf(r) },
       this.columns.map((c) => el("td", { "data-key": c.key, text: c.format ? c.format(r[c.key], r) : fmt(r[c.key]) })),
       this.actions ? el("td", { class: "actions" }, this.actions(r)) : null)));
     this.empty.hidden = rows.length > 0;
     if (this.body.innerHTML !== before) timing.rendered(this);
   }
 
-  // Live updates: the event stream when it is there, else a poll each second.
+  // Live updates: the event stream when it is there, else a poll each second. A dropped stream
+  // is opened again (and the table refetched: changes meanwhile were not sent); when it cannot
+  // be, polling takes over.
   start() {
-    this.stop();
     this.abort = new AbortController();
-    streamChanges(`/${this.collection}/live`, this.abort.signal, (row) => this.upsert(row))
-      .then(() => setLiveMode("live (SSE)"))
+    this.connect();
+    return this.refresh();
+  }
+
+  connect() {
+    const signal = this.abort.signal;
+    const dropped = () => !signal.aborted && setTimeout(() => this.connect(), 1000);
+    streamChanges(`/${this.collection}/live`, signal, (row) => this.upsert(row), dropped)
+      .then(() => {
+        setLiveMode("live (SSE)");
+        if (this.wasLive) this.refresh();
+        this.wasLive = true;
+      })
       .catch(() => {
-        if (this.abort.signal.aborted) return;
+        if (signal.aborted || this.poll) return;
         setLiveMode("polling");
         this.poll = setInterval(() => this.refresh(), 1000);
       });
-    return this.refresh();
   }
 
   stop() {
@@ -266,16 +278,14 @@ function fmt(value) {
 }
 
 // Reads a text/event-stream over fetch (EventSource cannot send the Authorization header).
-// Resolves once the stream is open; rejects when the gateway offers none (then: polling).
-// After a drop it reconnects by itself.
-export async function streamChanges(path, signal, onChange) {
+// Resolves once the stream is open; rejects when the gateway offers none. `dropped()` runs when
+// an open stream ends.
+export async function streamChanges(path, signal, onChange, dropped) {
   const res = await fetch(path, { headers: headers({ Accept: "text/event-stream" }), signal });
   if (!res.ok || !(res.headers.get("content-type") || "").startsWith("text/event-stream")) {
     throw new Error(`no event stream at ${path}`);
   }
-  readFrames(res.body.getReader(), onChange).catch(() => {}).finally(() => {
-    if (!signal.aborted) setTimeout(() => streamChanges(path, signal, onChange).catch(() => {}), 1000);
-  });
+  readFrames(res.body.getReader(), onChange).catch(() => {}).finally(dropped);
 }
 
 async function readFrames(reader, onChange) {
@@ -323,6 +333,7 @@ export async function shell({ title, probe, ready }) {
   loginForm.addEventListener("submit", async (e) => {
     e.preventDefault();
     const data = new FormData(loginForm);
+    loginForm.reset();  // the password leaves the page with the form's fields
     await act("Sign in", () => login(data.get("username"), data.get("password")));
   });
   const secure = await securityEnabled(probe);
