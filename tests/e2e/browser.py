@@ -111,6 +111,10 @@ def browser():
 
 
 def open_screen(browser, system):
+    """A fresh page on the system's front end; the pages before it are closed (each holds its
+    live streams open, and a browser opens only six connections to one host)."""
+    for page in browser.pages:
+        page.close()
     return Screen(browser.new_page(), f"http://127.0.0.1:{system.gateway}/")
 
 

@@ -1,6 +1,6 @@
 """E-learning's web front end in a real browser: apply, see MyPage follow (paid, textbook
 delivery started), cancel and see all three cancelled, without a reload; with pay stopped, the
-seed's fallback message on screen."""
+seed's fallback message on screen. On a phone-sized screen with the keyboard only, too."""
 import re
 
 import pytest
@@ -35,6 +35,25 @@ def test_apply_see_my_page_and_cancel(elearning, browser):
     expect(screen.cell(row, "deliveryStatus")).to_have_text("cancelled")
     assert screen.not_reloaded()
     screen.screenshot("elearning")
+    assert screen.errors == []
+
+
+def test_on_a_phone_with_the_keyboard_only(elearning, browser):
+    screen = open_screen(browser, elearning)
+    page = screen.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "studentId"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", "focus is visible"
+    page.keyboard.press("Tab")
+    page.keyboard.type("이영희")
+    page.keyboard.press("Enter")
+    row = screen.row("myPages", studentName="이영희")
+    expect(screen.cell(row, "deliveryStatus")).to_have_text("started")
+    row.get_by_role("button", name="Cancel application").focus()
+    page.keyboard.press("Enter")
+    expect(screen.cell(row, "applyStatus")).to_have_text("cancelled")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no page wider than the phone"
     assert screen.errors == []
 
 

@@ -241,27 +241,29 @@ export class LiveTable {
   }
 
   // Live updates: the event stream when it is there, else a poll each second. A dropped stream
-  // is opened again (and the table refetched: changes meanwhile were not sent); when it cannot
+  // is opened again and the table read afresh (changes meanwhile were not sent); when it cannot
   // be, polling takes over.
+  // The stream is opened before the list is read, so no change falls between the two.
   start() {
     this.abort = new AbortController();
-    this.connect();
-    return this.refresh();
+    return this.connect();
   }
 
   connect() {
     const signal = this.abort.signal;
     const dropped = () => !signal.aborted && setTimeout(() => this.connect(), 1000);
-    streamChanges(`/${this.collection}/live`, signal, (row) => this.upsert(row), dropped)
+    const opened = streamChanges(`/${this.collection}/live`, signal, (row) => this.upsert(row), dropped);
+    const slow = new Promise((_, reject) => setTimeout(() => reject(new Error("stream too slow")), 3000));
+    return Promise.race([opened, slow])
       .then(() => {
         setLiveMode("live (SSE)");
-        if (this.wasLive) this.refresh();
-        this.wasLive = true;
+        return this.refresh();
       })
       .catch(() => {
-        if (signal.aborted || this.poll) return;
+        if (signal.aborted || this.poll) return null;
         setLiveMode("polling");
         this.poll = setInterval(() => this.refresh(), 1000);
+        return this.refresh();
       });
   }
 
