@@ -1,13 +1,14 @@
 """Movie booking's web front end in a real browser: book seats and see status code 1, print the
 ticket at the cinema's screen and see 2 (cancel then refused), book again and cancel to see 9,
-all without a reload; with payment stopped, a fallback message on screen."""
+all without a reload; a cancel refused (409) and payment stopped (503) explained on screen."""
 import re
 
 import pytest
 from playwright_import import expect
 
 from browser import browser, open_screen  # noqa: F401 (fixture)
-from conftest import System
+from conftest import System, wait_for
+from moviebooking_support import ticket_of
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,35 @@ def test_book_print_and_cancel(movies, browser):
     expect(page.locator("#debug output")).to_contain_text("ms")
     assert screen.not_reloaded()
     screen.screenshot("moviebooking")
+    assert screen.errors == []
+
+
+def test_a_refused_cancel_is_explained(movies, browser):
+    """The ticket is printed at the cinema while the customer's screen still offers Cancel (its
+    view a moment behind, held so here): the 409 is explained in words."""
+    screen = open_screen(browser, movies)
+    page = screen.page
+    book(page, "tenet", "5E")
+    row = screen.row("mypages", movieName="tenet")
+    expect(screen.cell(row, "statusCode")).to_have_text("1 예매 booked")
+    booking = int(screen.cell(row, "bookingId").inner_text())
+
+    def stale_view(route):
+        answer = route.fetch()
+        body = answer.json()
+        for item in body["_embedded"]["mypages"]:
+            if item["bookingId"] == booking:
+                item["statusCode"] = 1
+        route.fulfill(response=answer, json=body)
+    page.route("**/mypages?*", stale_view)
+    ticket = wait_for(lambda: ticket_of(movies, booking), what="the ticket")
+    assert movies.http("PATCH", f"/tickets/{ticket['id']}", {"status": "Printed"}).status == 200
+    row.get_by_role("button", name="Cancel booking").click()
+    expect(page.get_by_role("alert")).to_contain_text("Not possible now")
+    expect(page.get_by_role("alert")).to_contain_text("already printed")
+    assert "{" not in screen.message(), "no JSON on screen"
+    page.unroute("**/mypages?*")
+    expect(screen.cell(row, "statusCode")).to_have_text("2 발권 printed")
     assert screen.errors == []
 
 
