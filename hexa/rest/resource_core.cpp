@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "hexa/http/event_stream.hpp"
 #include "hexa/model/errors.hpp"
+#include "hexa/rest/live_feed.hpp"
 #include "hexa/rest/ownership.hpp"
 #include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/logging.hpp"
@@ -163,8 +165,23 @@ void ResourceCore::migrate() {
 
 bool ResourceCore::guarded() const { return schema_.columns.size() > spec_.model->schema.columns.size(); }
 
-void ResourceCore::add_routes(Router& router) {
+void ResourceCore::add_routes(Router& router, LiveFeed* feed) {
   if (!spec_.served) return;
+  if (feed) {
+    feed->add({schema_.table, spec_.owner,
+               [this](std::int64_t id) {
+                 return tx_.read([&](UnitOfWork& uow) { return uow.transaction().find(schema_, id); });
+               },
+               [this](const Record& r, const std::string& base) { return dump(representation(r, base)); }});
+    router.add_stream(
+        http::Verb::get, base_path_ + "/live",
+        [this, feed](const http::Request& req, const PathParams&, http::Responder respond) {
+          live(req, std::move(respond), *feed);
+        },
+        [](const http::Request& req, const PathParams&) {
+          return http::error_response(req, http::Status::not_acceptable, "a live feed needs a streaming connection");
+        });
+  }
   using V = http::Verb;
   auto guarded = [this](V verb, auto fn) {
     return [this, verb, fn](const http::Request& req, const PathParams& p) -> http::Response {
@@ -203,8 +220,24 @@ Json shown(const Record& r, const ModelInfo& m) {
 }  // namespace
 
 http::Response ResourceCore::item_response(const http::Request& req, http::Status status, const Record& r) {
+  const std::string base = base_url(req);
+  auto res = http::json_response(req, status, dump(representation(r, base)));
+  if (status == http::Status::created || status == http::Status::accepted)
+    res.set(http::beast_http::field::location, self_href(base, r));
+  return res;
+}
+
+// The caller's own rows only when it is limited to them, as GET /<collection> lists them.
+void ResourceCore::live(const http::Request& req, http::Responder respond, LiveFeed& feed) {
+  auto stream = respond.stream(http::event_stream_head(req));
+  if (!stream)
+    return respond(http::error_response(req, http::Status::not_acceptable, "a live feed needs a streaming connection"));
+  feed.subscribe(schema_.table, {std::move(stream), base_url(req), owner_of_call(req)});
+}
+
+Json ResourceCore::representation(const Record& r, const std::string& base) const {
   Json j = shown(r, *spec_.model);
-  const std::string self = self_href(base_url(req), r);
+  const std::string self = self_href(base, r);
   std::string singular = spec_.model->name;
   singular[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(singular[0])));
   j["_links"] = Json{{"self", link(self)}, {singular, link(self)}};
@@ -217,10 +250,7 @@ http::Response ResourceCore::item_response(const http::Request& req, http::Statu
     const auto eq = name.find('=');
     j[kPendingCommand] = Json{{name.substr(0, eq), name.substr(eq + 1)}};
   }
-  auto res = http::json_response(req, status, dump(j));
-  if (status == http::Status::created || status == http::Status::accepted)
-    res.set(http::beast_http::field::location, self);
-  return res;
+  return j;
 }
 
 // ---- Idempotency-Key

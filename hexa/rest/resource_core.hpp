@@ -37,6 +37,10 @@
 // runs its command, a changed read-only field is 400; an unknown key is 404) and
 // put_runs_commands (a PUT changing a command field runs it; other read-only fields changed: 400).
 //
+// Live: GET /<collection>/live is an event stream of the collection's committed changes, each
+// row as GET shows it, under the same ownership (live_feed.hpp); a natural key "live" is
+// shadowed by it.
+//
 // Idempotency-Key: a POST or PATCH carrying the header answers, when the key was seen before on
 // this collection, the answer saved then (status, body, Location), without acting again. The key
 // and its answer commit in the effect's own transaction (table _idempotency).
@@ -110,10 +114,13 @@ struct ResourceSpec {
   bool put_runs_commands = false;            // a PUT changing a command field runs it
 };
 
+class LiveFeed;
+
 class ResourceCore {
  public:
   ResourceCore(ResourceSpec spec, Transactor& transactor);
-  void add_routes(Router& router);  // none when the spec is not served
+  // None when the spec is not served. With a feed: /<collection>/live too.
+  void add_routes(Router& router, LiveFeed* feed = nullptr);
   Schema storage_schema() const;  // the model's schema, plus the pending markers when guarded
   void migrate();                 // storage_schema() and the _idempotency table
   // Settles pending creations and commands whose deadline has passed; returns how many.
@@ -155,6 +162,8 @@ class ResourceCore {
   void refuse_if_pending(const Record& current) const;
   void set_marker(std::int64_t id, const Value& command, const Value& until);
   http::Response item_response(const http::Request& req, http::Status status, const Record& r);
+  Json representation(const Record& r, const std::string& base) const;  // an item as GET shows it
+  void live(const http::Request& req, http::Responder respond, LiveFeed& feed);
   std::string self_href(const std::string& base, const Record& r) const;
 
   // Idempotency-Key: the saved answer, and a write that saves its answer with its effect.

@@ -23,6 +23,10 @@ void Router::add(http::Verb verb, std::string_view pattern, RouteHandler handler
   routes_.push_back({verb, split_path(pattern), std::move(handler), blocking});
 }
 
+void Router::add_stream(http::Verb verb, std::string_view pattern, StreamRouteHandler stream, RouteHandler whole) {
+  routes_.push_back({verb, split_path(pattern), std::move(whole), Blocking::No, std::move(stream)});
+}
+
 namespace {
 bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
              PathParams& params) {

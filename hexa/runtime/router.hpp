@@ -13,6 +13,9 @@ namespace hexa {
 
 using PathParams = std::map<std::string, std::string>;
 using RouteHandler = std::function<http::Response(const http::Request&, const PathParams&)>;
+// A route answering through the responder itself, on the I/O thread without blocking: a
+// stream (hexa/http/event_stream.hpp).
+using StreamRouteHandler = std::function<void(const http::Request&, const PathParams&, http::Responder)>;
 
 enum class Blocking { No, Yes };  // Yes: runs on the worker pool
 
@@ -21,12 +24,15 @@ struct Route {
   std::vector<std::string> segments;
   RouteHandler handler;
   Blocking blocking;
+  StreamRouteHandler stream;  // set: answered by it; `handler` only where no stream can be (in-process)
 };
 
 class Router {
  public:
   void add(http::Verb verb, std::string_view pattern, RouteHandler handler,
            Blocking blocking = Blocking::Yes);
+  // `whole` answers callers that cannot take a stream (a test's in-process call).
+  void add_stream(http::Verb verb, std::string_view pattern, StreamRouteHandler stream, RouteHandler whole);
 
   struct Match {
     const Route* route = nullptr;  // null: no route for this method

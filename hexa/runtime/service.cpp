@@ -13,6 +13,7 @@
 #include "hexa/http/server.hpp"
 #include "hexa/http/syntax.hpp"
 #include "hexa/rest/json_limits.hpp"
+#include "hexa/rest/live_feed.hpp"
 #include "hexa/rest/public_url.hpp"
 #include "hexa/runtime/fault_injection.hpp"
 #include "hexa/runtime/health.hpp"
@@ -20,10 +21,13 @@
 #include "hexa/runtime/logging.hpp"
 #include "hexa/runtime/seed_rows.hpp"
 #include "hexa/runtime/worker_pool.hpp"
+#include "hexa/store/watched_store.hpp"
 
 namespace hexa {
 
 struct Service::Runtime {
+  // First, so that it outlives the store that tells it of commits (its thread is stopped in run()).
+  std::unique_ptr<rest::LiveFeed> feed;  // serving only (run()): /<collection>/live
   std::unique_ptr<Store> store;
   std::unique_ptr<EventBus> bus;
   std::unique_ptr<HealthMonitor> health;
@@ -121,6 +125,7 @@ RemoteCaller& Service::caller(const std::string& service) {
 void Service::dispatch(http::Request&& req, http::Responder respond) {
   auto match = router_.match(req.method(), req.target());
   if (auto refusal = refusal_before_route(match, req)) return respond(std::move(*refusal));
+  if (match.route->stream) return match.route->stream(req, match.params, std::move(respond));
   if (match.route->blocking == Blocking::No) {
     respond(handle_safely(*match.route, req, match.params));
     return;
@@ -286,7 +291,7 @@ bool Service::open_domain(std::function<void()> on_events) {
     auto core = std::make_unique<rest::ResourceCore>(spec, *rt.transactor);
     guarded = guarded || core->guarded();
     core->migrate();
-    core->add_routes(router_);
+    core->add_routes(router_, rt.feed.get());
     if (spec.served) rt.bulkheads.configure(config_, spec.model->collection);
     rt.resources.push_back(std::move(core));
   }
@@ -327,7 +332,9 @@ int Service::run() {
   auto& rt = *rt_;
   const std::string data_dir = config_.get("data.dir", "data/" + name_);
   std::filesystem::create_directories(data_dir);
-  rt.store = open_store(config_.get("store.url", "sqlite:" + data_dir + "/" + name_ + ".db"));
+  rt.feed = std::make_unique<rest::LiveFeed>(std::chrono::milliseconds(config_.get_int("live.heartbeat-ms", 15000)));
+  rt.store = std::make_unique<WatchedStore>(
+      open_store(config_.get("store.url", "sqlite:" + data_dir + "/" + name_ + ".db")), *rt.feed);
   rt.bus = open_bus(config_.get("bus.url", "log:" + data_dir + "/../bus"));
   rt.health = std::make_unique<HealthMonitor>(
       *rt.store, *rt.bus, std::chrono::milliseconds(config_.get_int("management.health.interval-ms", 500)));
@@ -371,6 +378,7 @@ int Service::run() {
           return r(http::error_response(req, http::Status::bad_request, *problem));
         dispatch(std::move(req), std::move(r));
       }});
+  rt.feed->start();
   rt.server->start();
   if (!policies_.empty()) start_policies(rt.start);
   if (guarded)
@@ -404,6 +412,7 @@ int Service::run() {
   rt.faults.reset();
   rt.workers->stop();
   rt.relay.reset();
+  rt.feed->stop();  // its streams ended with the server
   spdlog::info("{} stopped", instance_);
   return 0;
 }

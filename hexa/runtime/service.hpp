@@ -19,6 +19,9 @@
 // `<service> --describe` prints what the service declares (JSON, description.hpp) and exits
 // from run() before anything is opened; without --config its settings are the defaults.
 //
+// Every served collection also answers GET /<collection>/live with an event stream of its
+// committed changes (hexa/rest/live_feed.hpp; live.heartbeat-ms, default 15000).
+//
 // Each served resource may be given an inbound bulkhead (resources.<collection>.max-concurrent,
 // .busy-message; inbound_bulkhead.hpp): writes beyond it are answered 503 at once, before they
 // wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
