@@ -17,9 +17,6 @@ def secure():
 
 
 def test_login_own_rows_and_sign_out(secure, browser):
-    theirs = call(secure, "POST", "/contracts", login(secure, CUSTOMER2),
-                  {"custName": "customer2", "modelName": "K5", "amt": 200})
-    assert theirs.status == 201, theirs.body
     screen = open_screen(browser, secure)
     page = screen.page
     expect(page.get_by_role("heading", name="로그인 Sign in")).to_be_visible()
@@ -29,6 +26,11 @@ def test_login_own_rows_and_sign_out(secure, browser):
 
     sign_in(page, "customer", "customer-pass")
     expect(page.get_by_label("고객명 Customer name")).to_have_value("customer")
+    expect(page.locator("#debug .mode")).to_have_text("live (SSE)")
+    # Another customer's contract while this one's screen listens: its rows are not sent here.
+    theirs = call(secure, "POST", "/contracts", login(secure, CUSTOMER2),
+                  {"custName": "customer2", "modelName": "K5", "amt": 200})
+    assert theirs.status == 201, theirs.body
     page.get_by_role("button", name="계약하기 Sign").click()
     row = screen.row("myPages", custName="customer")
     expect(screen.cell(row, "reservationStatus")).to_have_text("reserved")

@@ -29,6 +29,7 @@ def test_sign_see_my_page_and_cancel(carrental, browser):
     expect(screen.cell(row, "payStatus")).to_have_text("paid")
     expect(screen.cell(row, "reservationStatus")).to_have_text("reserved")
     expect(page.locator("#debug output")).to_contain_text("ms")
+    expect(page.locator("#debug .mode")).to_have_text("live (SSE)")  # not polling
 
     row.get_by_role("button", name="Cancel contract").click()
     expect(screen.cell(row, "status")).to_have_text("cancelled")

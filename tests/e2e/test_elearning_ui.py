@@ -28,6 +28,7 @@ def test_apply_see_my_page_and_cancel(elearning, browser):
     expect(screen.cell(row, "payStatus")).to_have_text("completed")
     expect(screen.cell(row, "deliveryStatus")).to_have_text("started")
     expect(page.locator("#debug output")).to_contain_text("ms")
+    expect(page.locator("#debug .mode")).to_have_text("live (SSE)")  # not polling
 
     row.get_by_role("button", name="Cancel application").click()
     expect(screen.cell(row, "applyStatus")).to_have_text("cancelled")

@@ -43,6 +43,7 @@ def test_book_print_and_cancel(movies, browser):
     canceled.get_by_role("button", name="Cancel booking").click()
     expect(screen.cell(canceled, "statusCode")).to_have_text("9 취소 cancelled")
     expect(page.locator("#debug output")).to_contain_text("ms")
+    expect(page.locator("#debug .mode")).to_have_text("live (SSE)")  # not polling
     assert screen.not_reloaded()
     screen.screenshot("moviebooking")
     assert screen.errors == []

@@ -54,6 +54,7 @@ def test_register_reserve_pay_check_out_and_cancel(rooms, browser):
     expect(screen.row("reservations", reserveStatus="cancel")).to_have_count(1)
     expect(screen.cell(room, "roomStatus")).to_have_text("EMPTY")
     expect(page.locator("#debug output")).to_contain_text("ms")
+    expect(page.locator("#debug .mode")).to_have_text("live (SSE)")  # not polling
     assert screen.not_reloaded()
     screen.screenshot("roomreservation")
     assert screen.errors == []

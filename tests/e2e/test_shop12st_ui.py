@@ -36,6 +36,7 @@ def test_order_see_coupon_and_delivery_then_cancel(shop, browser):
     expect(screen.cell(row, "couponUseYn")).to_have_text("Y")
     expect(screen.cell(row, "couponId")).not_to_have_text("—")
     expect(page.locator("#debug output")).to_contain_text("ms")
+    expect(page.locator("#debug .mode")).to_have_text("live (SSE)")  # not polling
     screen.screenshot("shop12st")
 
     row.get_by_role("button", name="Cancel order").click()

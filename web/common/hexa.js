@@ -178,9 +178,13 @@ export const timing = {
   },
 };
 
-function setLiveMode(mode) {
+// The corner says "live (SSE)" once every table on screen follows its stream, "polling" when
+// one of them polls instead.
+function showLiveMode() {
   const corner = document.getElementById("debug");
-  if (corner) corner.querySelector(".mode").textContent = mode;
+  const modes = [...running].map((t) => t.mode);
+  const text = modes.includes("polling") ? "polling" : modes.length && modes.every((m) => m === "live") ? "live (SSE)" : "…";
+  if (corner) corner.querySelector(".mode").textContent = text;
 }
 
 // ---- live tables ----
@@ -197,6 +201,7 @@ export class LiveTable {
   constructor({ collection, caption, columns, actions, filter, sort }) {
     Object.assign(this, { collection, caption, columns, actions, filter, sort });
     this.rows = new Map();
+    this.streamed = new Map(); // key -> when the stream last changed that row
     running.add(this);
     this.body = el("tbody");
     this.node = el("section", { class: "card wide", "aria-live": "polite" },
@@ -210,11 +215,20 @@ export class LiveTable {
     this.node.append(this.empty);
   }
 
+  // Reads the list afresh. A row the stream changed while the list was on its way is newer
+  // than the list's copy: it stays.
   async refresh() {
+    const asked = performance.now();
     try {
       const page = await api("GET", `/${this.collection}?size=200`);
       const items = page?._embedded?.[this.collection] || [];
-      this.rows = new Map(items.map((r) => [keyOf(r), r]));
+      const rows = new Map(items.map((r) => [keyOf(r), r]));
+      for (const [key, at] of this.streamed) {
+        if (at <= asked) continue;
+        if (this.rows.has(key)) rows.set(key, this.rows.get(key));
+        else rows.delete(key);  // deleted meanwhile
+      }
+      this.rows = rows;
       this.render();
     } catch (e) {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
@@ -226,6 +240,13 @@ export class LiveTable {
 
   upsert(row) {
     this.rows.set(keyOf(row), row);
+    this.streamed.set(keyOf(row), performance.now());
+    this.render();
+  }
+
+  remove(row) {
+    this.rows.delete(keyOf(row));
+    this.streamed.set(keyOf(row), performance.now());
     this.render();
   }
 
@@ -252,16 +273,19 @@ export class LiveTable {
   connect() {
     const signal = this.abort.signal;
     const dropped = () => !signal.aborted && setTimeout(() => this.connect(), 1000);
-    const opened = streamChanges(`/${this.collection}/live`, signal, (row) => this.upsert(row), dropped);
-    const slow = new Promise((_, reject) => setTimeout(() => reject(new Error("stream too slow")), 3000));
+    const onFrame = (event, row) => (event === "deleted" ? this.remove(row) : this.upsert(row));
+    const opened = streamChanges(`/${this.collection}/live`, signal, onFrame, dropped);
+    const slow = new Promise((_, reject) => setTimeout(() => reject(new Error("stream too slow")), 5000));
     return Promise.race([opened, slow])
       .then(() => {
-        setLiveMode("live (SSE)");
+        this.mode = "live";
+        showLiveMode();
         return this.refresh();
       })
       .catch(() => {
         if (signal.aborted || this.poll) return null;
-        setLiveMode("polling");
+        this.mode = "polling";
+        showLiveMode();
         this.poll = setInterval(() => this.refresh(), 1000);
         return this.refresh();
       });
@@ -280,17 +304,25 @@ function fmt(value) {
 }
 
 // Reads a text/event-stream over fetch (EventSource cannot send the Authorization header).
-// Resolves once the stream is open; rejects when the gateway offers none. `dropped()` runs when
-// an open stream ends.
-export async function streamChanges(path, signal, onChange, dropped) {
+// Resolves once the server says the subscription is in place (its ": live" comment, or a first
+// frame); rejects when the gateway offers no stream. `onFrame(event, row)` gets each `change`
+// and `deleted`; `dropped()` runs when an open stream ends.
+export async function streamChanges(path, signal, onFrame, dropped) {
   const res = await fetch(path, { headers: headers({ Accept: "text/event-stream" }), signal });
   if (!res.ok || !(res.headers.get("content-type") || "").startsWith("text/event-stream")) {
     throw new Error(`no event stream at ${path}`);
   }
-  readFrames(res.body.getReader(), onChange).catch(() => {}).finally(dropped);
+  return new Promise((resolve, reject) => {
+    readFrames(res.body.getReader(), resolve, onFrame)
+      .catch(() => {})
+      .finally(() => {
+        reject(new Error("stream ended"));  // no effect once resolved
+        dropped();
+      });
+  });
 }
 
-async function readFrames(reader, onChange) {
+async function readFrames(reader, subscribed, onFrame) {
   const decoder = new TextDecoder();
   let buffer = "";
   for (;;) {
@@ -301,12 +333,13 @@ async function readFrames(reader, onChange) {
     while ((end = buffer.indexOf("\n\n")) >= 0) {
       const frame = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
+      subscribed();
       const lines = frame.split("\n");
       const event = (lines.find((l) => l.startsWith("event:")) || "event: message").slice(6).trim();
       const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart()).join("\n");
-      if (event === "change" && data) {
+      if ((event === "change" || event === "deleted") && data) {
         try {
-          onChange(JSON.parse(data));
+          onFrame(event, JSON.parse(data));
         } catch { /* a frame that is not JSON: ignored */ }
       }
     }
