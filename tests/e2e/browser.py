@@ -52,8 +52,10 @@ def ensure_playwright():
 class Screen:
     """One page of the front end, with what the browser said: console errors and page errors."""
 
-    def __init__(self, page, url):
+    def __init__(self, page, url, prepare=None):
         self.page = page
+        if prepare:
+            prepare(page)
         self.errors = []
         # A failed request is logged by Chromium as "Failed to load resource" (the 503 the test
         # provokes, the 401 of a sign-in probe): the page must explain it, which the test
@@ -110,12 +112,13 @@ def browser():
         context.close()
 
 
-def open_screen(browser, system):
-    """A fresh page on the system's front end; the pages before it are closed (each holds its
-    live streams open, and a browser opens only six connections to one host)."""
+def open_screen(browser, system, prepare=None):
+    """A fresh page on the system's front end (`prepare(page)` runs before it loads); the pages
+    before it are closed (each holds its live streams open, and a browser opens only six
+    connections to one host)."""
     for page in browser.pages:
         page.close()
-    return Screen(browser.new_page(), f"http://127.0.0.1:{system.gateway}/")
+    return Screen(browser.new_page(), f"http://127.0.0.1:{system.gateway}/", prepare)
 
 
 def sign_in(page, user, password):

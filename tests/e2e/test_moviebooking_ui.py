@@ -51,9 +51,11 @@ def test_book_print_and_cancel(movies, browser):
 
 def test_a_refused_cancel_is_explained(movies, browser):
     """The ticket is printed at the cinema while the customer's screen still offers Cancel (its
-    view a moment behind, held so here): the 409 is explained in words."""
-    screen = open_screen(browser, movies)
+    view a moment behind, held so here: no stream, and the polled list kept stale): the 409 is
+    explained in words."""
+    screen = open_screen(browser, movies, lambda page: page.route("**/mypages/live", lambda route: route.abort()))
     page = screen.page
+    expect(page.locator("#debug .mode")).to_have_text("polling")
     book(page, "tenet", "5E")
     row = screen.row("mypages", movieName="tenet")
     expect(screen.cell(row, "statusCode")).to_have_text("1 예매 booked")
