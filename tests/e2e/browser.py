@@ -57,14 +57,23 @@ class Screen:
         if prepare:
             prepare(page)
         self.errors = []
-        # A failed request is logged by Chromium as "Failed to load resource" (the 503 the test
-        # provokes, the 401 of a sign-in probe): the page must explain it, which the test
-        # checks on screen; every other console error or uncaught exception fails the test.
+        # A failed request is logged by Chromium as "Failed to load resource": those are
+        # checked by their status instead (assert_clean), every other console error or
+        # uncaught exception fails the test.
         page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
                 and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.refused = []  # (status, path) of each answer >= 400
+        page.on("response", lambda r: r.status >= 400 and self.refused.append((r.status, r.url.split("/", 3)[-1])))
         page.goto(url)
         page.evaluate("window.__loaded = true")  # gone if the page ever reloads
+
+    def assert_clean(self, *allowed):
+        """No console error, no uncaught exception, and no refused request but those of a
+        status in `allowed` (the 503 a test provokes, the 401 of the sign-in probe...)."""
+        assert self.errors == [], self.errors
+        unexpected = [r for r in self.refused if r[0] not in allowed]
+        assert unexpected == [], unexpected
 
     def not_reloaded(self):
         return self.page.evaluate("window.__loaded === true")

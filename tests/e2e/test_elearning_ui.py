@@ -36,7 +36,7 @@ def test_apply_see_my_page_and_cancel(elearning, browser):
     expect(screen.cell(row, "deliveryStatus")).to_have_text("cancelled")
     assert screen.not_reloaded()
     screen.screenshot("elearning")
-    assert screen.errors == []
+    screen.assert_clean()
 
 
 def test_on_a_phone_with_the_keyboard_only(elearning, browser):
@@ -55,7 +55,7 @@ def test_on_a_phone_with_the_keyboard_only(elearning, browser):
     page.keyboard.press("Enter")
     expect(screen.cell(row, "applyStatus")).to_have_text("cancelled")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no page wider than the phone"
-    assert screen.errors == []
+    screen.assert_clean()
 
 
 def test_pay_stopped_shows_the_fallback(elearning, browser):
@@ -68,4 +68,4 @@ def test_pay_stopped_shows_the_fallback(elearning, browser):
         assert "{" not in screen.message(), "no JSON on screen"
     finally:
         elearning.start_service("pay")
-    assert screen.errors == []
+    screen.assert_clean(503)

@@ -46,7 +46,7 @@ def test_book_print_and_cancel(movies, browser):
     expect(page.locator("#debug .mode")).to_have_text("live (SSE)")  # not polling
     assert screen.not_reloaded()
     screen.screenshot("moviebooking")
-    assert screen.errors == []
+    screen.assert_clean()
 
 
 def test_a_refused_cancel_is_explained(movies, browser):
@@ -77,7 +77,7 @@ def test_a_refused_cancel_is_explained(movies, browser):
     assert "{" not in screen.message(), "no JSON on screen"
     page.unroute("**/mypages?*")
     expect(screen.cell(row, "statusCode")).to_have_text("2 발권 printed")
-    assert screen.errors == []
+    screen.assert_clean(409)
 
 
 def test_payment_stopped_shows_a_fallback(movies, browser):
@@ -90,4 +90,4 @@ def test_payment_stopped_shows_a_fallback(movies, browser):
         assert "{" not in screen.message(), "no JSON on screen"
     finally:
         movies.start_service("payment")
-    assert screen.errors == []
+    screen.assert_clean(503)
