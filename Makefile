@@ -5,7 +5,7 @@ ARGS ?=
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all bootstrap build run test clean bench
+.PHONY: all bootstrap build run test clean bench image kube-play
 
 all: build
 
@@ -26,6 +26,15 @@ test: build
 
 bench: build
 	bench/run-all
+
+# The services' image with podman, without a registry (README, "Kubernetes").
+image: build
+	scripts/image
+
+# A system's manifests run by `podman kube play` from that image: pods start, read their
+# ConfigMap, pass their probes; a sick pod's liveness failure restarts it. Minutes: not in `test`.
+kube-play: image
+	scripts/kube-play $(SYSTEM)
 
 clean:
 	rm -rf $(BUILD)

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "hexa/client/question_scope.hpp"
+
 namespace hexa {
 
 namespace {
@@ -55,6 +57,9 @@ CallPolicy CallPolicy::from(const Config& c, const std::string& service) {
   const std::string p = "clients." + service + ".";
   CallPolicy policy;
   policy.timeout_ms = c.get_int(p + "timeout-ms", policy.timeout_ms);
+  policy.reconcile_timeout_ms = c.get_int(p + "reconcile-timeout-ms", 5 * policy.timeout_ms);
+  if (policy.reconcile_timeout_ms < policy.timeout_ms)
+    throw std::runtime_error(p + "reconcile-timeout-ms must be at least timeout-ms: the question waits for what the call could not");
   // Read even when disabled: its keys are then still checked, and known (Config::check_known).
   const auto breaker = breaker_options(c, p + "circuit-breaker.");
   if (c.get_bool(p + "circuit-breaker.enabled", true)) policy.breaker = breaker;
@@ -67,6 +72,10 @@ CallPolicy CallPolicy::from(const Config& c, const std::string& service) {
   policy.retry.jitter = c.get_double(p + "retry.jitter", 0.5);
   policy.idempotent_create = c.get_bool(p + "idempotent-create", false);
   return policy;
+}
+
+std::int64_t CallPolicy::attempt_timeout_ms() const {
+  return QuestionScope::asking() ? reconcile_timeout_ms : timeout_ms;
 }
 
 }  // namespace hexa

@@ -2,6 +2,9 @@
 // How calls to one service are guarded, from configuration `clients.<service>.*` (each key
 // overridable from the environment, e.g. CLIENTS_PAY_TIMEOUT_MS):
 //   timeout-ms: 610                      per attempt, and never past the caller's deadline
+//   reconcile-timeout-ms: 5 x timeout-ms per attempt of a reconciler's question (QuestionScope):
+//                                        nobody waits for it, so it outwaits a callee slower than
+//                                        timeout-ms; at least timeout-ms
 //   circuit-breaker:                     resilience4j's names and defaults
 //     enabled: true
 //     window-type: count | time          sliding-window-type
@@ -37,6 +40,7 @@ struct CallPolicy {
   enum class Concurrency { Adaptive, Fixed, None };
 
   std::int64_t timeout_ms = 2000;
+  std::int64_t reconcile_timeout_ms = 10000;
   std::optional<resilience::CircuitBreaker::Options> breaker;
   Concurrency concurrency = Concurrency::Adaptive;
   resilience::AdaptiveLimit::Options adaptive;
@@ -45,6 +49,8 @@ struct CallPolicy {
   bool idempotent_create = false;
 
   static CallPolicy from(const Config& config, const std::string& service);
+  // Per attempt: reconcile_timeout_ms while the thread asks a reconciler's question, else timeout_ms.
+  std::int64_t attempt_timeout_ms() const;
 };
 
 }  // namespace hexa

@@ -72,7 +72,7 @@ void RemoteCaller::register_metrics(Metrics& metrics) {
 
 http::Reply RemoteCaller::attempt(http::Verb verb, const std::string& target, const std::optional<rest::Json>& body,
                                   std::int64_t deadline_ms, const std::string& idempotency_key) {
-  const std::int64_t timeout = std::min(policy_.timeout_ms, deadline_ms - now_ms());
+  const std::int64_t timeout = std::min(policy_.attempt_timeout_ms(), deadline_ms - now_ms());
   if (timeout <= 0) throw Unavailable(fmt::format("no time left to call {}", service_));
   std::optional<resilience::Bulkhead::Permit> permit;
   if (bulkhead_ && !(permit = bulkhead_->try_enter()))
@@ -106,7 +106,7 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
                                              const std::optional<rest::Json>& body,
                                              std::optional<std::int64_t> deadline_ms, Idempotent idempotent,
                                              const std::string& idempotency_key) {
-  const std::int64_t deadline = deadline_ms.value_or(now_ms() + policy_.timeout_ms);
+  const std::int64_t deadline = deadline_ms.value_or(now_ms() + policy_.attempt_timeout_ms());
   const bool retryable = idempotent == Idempotent::Yes || verb == http::Verb::get || !idempotency_key.empty();
   http::Reply reply;
   bool may_have_acted = false;  // an earlier attempt timed out or broke: a later "no" proves nothing

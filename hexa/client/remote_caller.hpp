@@ -1,7 +1,7 @@
 #pragma once
 // Request/response calls to another service, by name: its address from configuration
 // (services.<name>.url, comma-separated for replicas), and the guards of CallPolicy: a timeout
-// per attempt, the caller's deadline passed on in a header, a circuit breaker, a concurrency
+// per attempt (a longer one for a reconciler's question: QuestionScope), the caller's deadline passed on in a header, a circuit breaker, a concurrency
 // limit (adaptive by default, or a fixed bulkhead), and retries for idempotent calls only. The single place where a synchronous call leaves a service.
 //
 // Answers: 2xx is the answer; 404 to a GET is "none" (nullopt); any other 4xx is the callee's

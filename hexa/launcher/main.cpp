@@ -33,6 +33,12 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   up_cmd->add_option("--replicas,-r", up.replicas, "service=N instances of a service")
       ->allow_extra_args(false);
+  up_cmd->add_option("--autoscale,-a", up.autoscale,
+                     "service=min:max:cpu% (or service: system.yaml's figures): HPA's rule, locally")
+      ->allow_extra_args(false);
+  up_cmd->add_option("--autoscale-window", up.autoscale_window_s,
+                     "seconds a lower recommendation must hold before scaling down (default 30)")
+      ->check(CLI::Range(1, 3600));
   up_cmd->add_flag("--free-ports", up.free_ports, "any free ports instead of the defaults");
   add_data_dir(*up_cmd, up.data_dir);
   up_cmd->callback([&] { action = [&] { return hexa::launcher::run_up(up); }; });

@@ -2,10 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "hexa/config/config.hpp"
+#include "hexa/launcher/instances.hpp"
 #include "hexa/launcher/log.hpp"
-#include "hexa/launcher/loopback_http.hpp"
-#include "hexa/launcher/ports.hpp"
 
 namespace hexa::launcher {
 namespace {
@@ -13,33 +11,9 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr auto kReadyDeadline = std::chrono::seconds(30);  // as `hexa up`
-constexpr auto kGatewayTimeout = milliseconds(3000);
 // After the gateway's answer no new request goes to the old instance; one it had just picked
 // may still be on its way.
 constexpr auto kDeregistrationDelay = milliseconds(500);
-
-int suffix_of(const std::string& instance) {
-  const auto dash = instance.rfind('-');
-  try {
-    return dash == std::string::npos ? 0 : std::stoi(instance.substr(dash + 1));
-  } catch (const std::exception&) {
-    return 0;
-  }
-}
-
-// The old instance's plan on a fresh port and the next free number: "contract-1" -> "contract-2".
-InstancePlan successor(const Supervisor& supervisor, const InstancePlan& old) {
-  int last = 0;
-  for (const auto& i : supervisor.instances())
-    if (i.plan.service == old.service) last = std::max(last, suffix_of(i.plan.instance));
-  InstancePlan next = old;
-  next.instance = fmt::format("{}-{}", old.service, last + 1);
-  next.port = any_free_port();
-  next.log = old.log.parent_path() / (next.instance + ".log");
-  next.env["INSTANCE_ID"] = next.instance;
-  next.env["SERVER_PORT"] = std::to_string(next.port);
-  return next;
-}
 
 }  // namespace
 
@@ -73,22 +47,7 @@ void Rollout::start_next() {
 
 // The gateway's list: the service's wanted instances but the one being replaced.
 void Rollout::switch_gateway() {
-  std::vector<std::string> urls;
-  for (const auto& i : supervisor_.instances())
-    if (i.plan.service == request_.service && i.wanted && i.plan.instance != old_[at_]) urls.push_back(i.plan.url());
-  for (const auto& i : supervisor_.instances()) {
-    if (!i.plan.is_gateway()) continue;
-    Instance* gateway = supervisor_.find(i.plan.instance);
-    gateway->plan.env[fmt::format("SERVICES_{}_URL", Config::env_name(request_.service))] = fmt::format("{}", fmt::join(urls, ","));
-    const auto token = gateway->plan.env.find("UPSTREAM_CONTROL_TOKEN");
-    const auto answer = http_call(gateway->plan.port, "PUT", "/actuator/upstreams/" + request_.service, kGatewayTimeout,
-                                  nlohmann::json{{"urls", urls}}.dump(),
-                                  {{"X-Hexa-Control-Token", token == gateway->plan.env.end() ? "" : token->second}});
-    if (!answer || answer->status != 200)
-      return fail(fmt::format("the gateway did not take the new instances ({})",
-                              answer ? std::to_string(answer->status) + " " + answer->body : "no answer"));
-    notice("rollout: the gateway now sends {} to {}", request_.service, fmt::join(urls, ", "));
-  }
+  if (const auto refused = route_to_instances(supervisor_, request_.service, old_[at_])) return fail(*refused);
   phase_ = Phase::Draining;
   due_ = Clock::now() + (request_.gated ? kDeregistrationDelay : milliseconds(0));
 }

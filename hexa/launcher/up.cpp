@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <deque>
+#include <list>
 #include <fstream>
 #include <iostream>
 
@@ -13,6 +14,7 @@
 #include "hexa/launcher/kafka_profile.hpp"
 #include "hexa/launcher/log.hpp"
 #include "hexa/launcher/paths.hpp"
+#include "hexa/launcher/autoscaler.hpp"
 #include "hexa/launcher/rollout.hpp"
 #include "hexa/launcher/state_file.hpp"
 #include "hexa/launcher/store_servers.hpp"
@@ -101,9 +103,11 @@ void prepare(const Plan& plan) {
 // One running `hexa up`: the supervisor plus what publishes its state.
 class Launcher {
  public:
-  explicit Launcher(const Plan& plan)
+  Launcher(const Plan& plan, std::vector<AutoscaleRule> autoscale, AutoscaleTiming timing)
       : supervisor_(plan),
         state_path_(plan.dir / "launcher.json"),
+        autoscale_rules_(std::move(autoscale)),
+        autoscale_timing_(timing),
         server_(0, [this](std::string_view method, std::string_view target, const std::string&) {
           return control_.handle(method, target);
         }) {}
@@ -123,10 +127,12 @@ class Launcher {
     }
     std::cout << render_table(snapshot(supervisor_, server_.port())) << std::flush;
     supervisor_.set_healing(true);
+    for (auto& rule : autoscale_rules_) autoscalers_.emplace_back(std::move(rule), autoscale_timing_, supervisor_);
     while (!signals.stop_requested(kTick)) {
       obey_commands();
       supervisor_.tick();
       if (rollout_ && !rollout_->finished()) rollout_->step();
+      for (auto& autoscaler : autoscalers_) autoscaler.step();
       publish();
     }
     return shut_down(0);
@@ -137,6 +143,8 @@ class Launcher {
     auto state = snapshot(supervisor_, server_.port());
     state["rollout"] = rollout_ ? rollout_->status() : nlohmann::json();
     state["rollout_refused"] = refused_rollout_;
+    state["autoscale"] = nlohmann::json::array();
+    for (const auto& autoscaler : autoscalers_) state["autoscale"].push_back(autoscaler.status());
     auto text = state.dump(2);
     if (text == published_) return;
     write_atomically(state_path_, text);
@@ -209,6 +217,9 @@ class Launcher {
   std::string published_;
   std::optional<Rollout> rollout_;
   nlohmann::json refused_rollout_;  // the last rollout asked for while another ran
+  std::vector<AutoscaleRule> autoscale_rules_;  // until the system is up
+  AutoscaleTiming autoscale_timing_;
+  std::list<Autoscaler> autoscalers_;  // they keep a reference to the supervisor: never moved
   LoopbackServer server_;  // last: its thread stops before the state it reads goes away
 };
 
@@ -218,14 +229,16 @@ int run_up(const UpOptions& options) {
   BlockedSignals signals;  // before any thread starts
   const auto spec = load_system(systems_dir(), options.system);
   auto plan = make_plan(spec, options, bin_dir(), data_dir(options.data_dir));
+  auto autoscale = parse_autoscale(options.autoscale, spec);
+  const AutoscaleTiming timing{.downscale_window = std::chrono::seconds(options.autoscale_window_s)};
   refuse_if_running(plan.dir / "launcher.json", spec.name);
   prepare(plan);
   start_store_servers(local_store_servers(plan), db_dev_script(), plan.dir.parent_path(),
                       plan.dir / "logs" / "db-dev.log");
   use_kafka_profile(plan, spec, options.profiles);  // BUS_URL, and the dev broker if needed
   for (auto& i : plan.instances)
-    if (i.is_gateway()) i.env["UPSTREAM_CONTROL_TOKEN"] = control_token();  // for `hexa rollout`
-  Launcher launcher(plan);
+    if (i.is_gateway()) i.env["UPSTREAM_CONTROL_TOKEN"] = control_token();  // for rollouts, autoscaling
+  Launcher launcher(plan, std::move(autoscale), timing);
   return launcher.run(signals);
 }
 

@@ -1,5 +1,6 @@
 #include "hexa/rest/resource_core.hpp"
 
+#include "hexa/client/question_scope.hpp"
 #include "hexa/client/step_context.hpp"
 
 #include <algorithm>
@@ -520,6 +521,24 @@ http::Response ResourceCore::accepted(const http::Request& req, const Record& pe
 
 // ---- reconciliation
 
+namespace {
+
+// The reconciler's question, given its own timeout (QuestionScope); a question that fails (the
+// callee did not answer even then, or broke) cannot tell: that row is asked again next round,
+// and the rows after it are still asked this round.
+template <class Ask>
+std::optional<bool> asked(Ask&& ask) {
+  QuestionScope question;
+  try {
+    return ask();
+  } catch (const std::exception& e) {
+    spdlog::warn("reconcile: the callee cannot tell yet: {}", e.what());
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 int ResourceCore::reconcile() { return reconcile_creations() + reconcile_commands(); }
 
 int ResourceCore::reconcile_creations() {
@@ -532,7 +551,7 @@ int ResourceCore::reconcile_creations() {
     if (std::get<std::int64_t>(row[kPendingUntil]) > now_ms()) continue;
     const auto id = row_id(row);
     CorrelationScope scope(std::to_string(id));
-    auto answer = spec_.guard->confirmed(row);
+    const auto answer = asked([&] { return spec_.guard->confirmed(row); });
     if (!answer) continue;  // cannot tell yet: ask again next round
     if (*answer) {
       complete(id);
@@ -577,7 +596,7 @@ void ResourceCore::settle_command(Record row) {
     spdlog::error("{} {}: pending command '{}' is no longer declared; cleared", spec_.model->name, id, name);
     return set_marker(id, std::monostate{}, std::monostate{});
   }
-  const auto answer = cmd->guard->confirmed(row);
+  const auto answer = asked([&] { return cmd->guard->confirmed(row); });
   if (!answer) throw Unavailable("the callee cannot tell yet");
   if (!*answer) {
     spdlog::info("{} {}: command '{}' never confirmed; cleared", spec_.model->name, id, name);

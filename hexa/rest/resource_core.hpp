@@ -29,7 +29,10 @@
 //     and a margin have passed, reconcile() asks the callee (`confirmed`): yes completes it
 //     (on_created / the command's `then`, events raised), no removes the creation (GET: 404) or
 //     clears the command (GET: the state before), and "cannot tell" asks again next round,
-//     across restarts. A retry under the same Idempotency-Key gets the same 202.
+//     across restarts. A retry under the same Idempotency-Key gets the same 202. The question
+//     runs in a QuestionScope: its calls wait clients.<callee>.reconcile-timeout-ms, longer
+//     than the call it asks about, so a callee that answers later than that call could wait
+//     still settles it; a question that fails anyway is "cannot tell" for that item only.
 // The choice is to tell the truth rather than to undo: the callee's effect is never voided.
 //
 // Seed-compatible writes, opt-in: post_updates_by_key (a POST naming an existing key updates

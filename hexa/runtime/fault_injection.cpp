@@ -22,6 +22,8 @@ FaultOptions FaultOptions::from(const Config& config) {
     throw std::runtime_error(fmt::format("fault.delay-ms range is invalid: '{}'", delay));
   o.error_rate = config.get_double("fault.error-rate", 0);
   if (o.error_rate < 0 || o.error_rate > 1) throw std::runtime_error("fault.error-rate must be within 0..1");
+  o.error_status = static_cast<int>(config.get_int("fault.error-status", 500));
+  if (o.error_status < 400 || o.error_status > 599) throw std::runtime_error("fault.error-status must be within 400..599");
   o.capacity = static_cast<int>(config.get_int("fault.capacity", 0));
   if (o.capacity < 0) throw std::runtime_error("fault.capacity must not be negative");
   o.answer_delay_ms = config.get_int("fault.answer-delay-ms", 0);

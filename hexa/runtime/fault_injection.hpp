@@ -1,7 +1,9 @@
 #pragma once
 // Faults injected into a service's own request handling, for experiments and tests (off by
 // default): `fault.delay-ms` (FAULT_DELAY_MS, "400" or "400-620") added to each request on a
-// timer, holding no thread; `fault.error-rate` (FAULT_ERROR_RATE, 0..1) answered 500;
+// timer, holding no thread; `fault.error-rate` (FAULT_ERROR_RATE, 0..1) answered with
+// `fault.error-status` (FAULT_ERROR_STATUS, 500 unless set: a 4xx stands for a callee that
+// refuses, as a caller's saga must then compensate);
 // `fault.capacity` (FAULT_CAPACITY) requests handled at once, the rest wait their turn, as a
 // saturated thread pool in the seeds' Spring services did; `fault.answer-delay-ms`
 // (FAULT_ANSWER_DELAY_MS) holds the answer back after the work was done, so a caller times out
@@ -22,6 +24,7 @@ struct FaultOptions {
   std::int64_t delay_min_ms = 0;
   std::int64_t delay_max_ms = 0;
   double error_rate = 0;
+  int error_status = 500;
   int capacity = 0;  // 0: unlimited
   std::int64_t answer_delay_ms = 0;
   bool active() const { return delay_max_ms > 0 || error_rate > 0 || capacity > 0 || answer_delay_ms > 0; }

@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <iostream>
@@ -136,7 +137,8 @@ void Service::dispatch(http::Request&& req, http::Responder respond) {
   if (inject) {
     rt_->faults->submit([this, route = match.route, params = std::move(match.params), req = std::move(req),
                          respond = std::move(respond), permit](bool error, std::function<void()> done) {
-      auto res = error ? http::error_response(req, http::Status::internal_server_error, "injected fault")
+      auto res = error ? http::error_response(req, static_cast<http::Status>(rt_->faults->options().error_status),
+                                              "injected fault")
                        : handle_safely(*route, req, params);
       rt_->faults->answer([respond, res = std::move(res), done, permit]() mutable {
         respond(std::move(res));
@@ -185,10 +187,23 @@ http::Response Service::answer(const http::Request& req) {
   return handle_safely(*match.route, req, match.params);
 }
 
+namespace {
+// Created at start, as the seed's container did (`touch /tmp/healthy`): removing it makes
+// liveness fail, and the instance that replaces this one is alive again.
+void create_liveness_file(const std::string& path) {
+  if (path.empty() || std::filesystem::exists(path)) return;
+  const std::filesystem::path file(path);
+  std::error_code ignored;  // a missing parent shows as the open failing below
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ignored);
+  if (!std::ofstream(file)) throw std::runtime_error("management.health.liveness.file: cannot create " + path);
+}
+}  // namespace
+
 void Service::add_actuator_routes() {
-  // The seed's self-healing demo (`touch /tmp/healthy`): while this file is missing, liveness
-  // is DOWN and a supervisor restarts the instance. Absent: no file is checked.
+  // The seed's self-healing demo: while this file is missing, liveness is DOWN and a
+  // supervisor restarts the instance. Absent: no file is checked.
   const std::string liveness_file = config_.get("management.health.liveness.file", "");
+  create_liveness_file(liveness_file);
   auto health = [this, liveness_file](bool need_ready) {
     return [this, need_ready, liveness_file](const http::Request& req, const PathParams&) {
       // On the I/O thread, waiting on nothing: store and bus are checked in the background.
@@ -232,8 +247,8 @@ void Service::add_fault_control_route() {
       throw Invalid(e.what());
     }
     rt_->faults->update(o);
-    spdlog::warn("faults changed: delay {}-{} ms, error rate {}, capacity {}, answer delay {} ms", o.delay_min_ms,
-                 o.delay_max_ms, o.error_rate, o.capacity, o.answer_delay_ms);
+    spdlog::warn("faults changed: delay {}-{} ms, error rate {} (status {}), capacity {}, answer delay {} ms",
+                 o.delay_min_ms, o.delay_max_ms, o.error_rate, o.error_status, o.capacity, o.answer_delay_ms);
     return http::json_response(req, http::Status::ok, body.dump());
   }, Blocking::No);
 }

@@ -27,8 +27,8 @@
 // wait for a worker. A guarded creation or command is settled by a reconciler thread (once a
 // second) when its caller could not tell the outcome.
 //
-// Configuration read here besides: management.health.liveness.file (liveness DOWN while that
-// file is missing; absent: no file check) and seed.<collection> (rows created at start-up,
+// Configuration read here besides: management.health.liveness.file (created at start; liveness
+// DOWN while that file is missing; absent: no file check) and seed.<collection> (rows created at start-up,
 // seed_rows.hpp). The same declarations run in a test's process, without ports or processes,
 // through hexa::testing::InProcess (hexa/testing/in_process.hpp).
 #include <atomic>

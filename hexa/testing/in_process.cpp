@@ -95,7 +95,16 @@ FakeRemote& FakeRemote::slow(std::chrono::milliseconds delay) {
   return *this;
 }
 
-FakeRemote& FakeRemote::fast() { return slow(std::chrono::milliseconds(0)); }
+FakeRemote& FakeRemote::late(std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  late_ = delay;
+  return *this;
+}
+
+FakeRemote& FakeRemote::fast() {
+  late(std::chrono::milliseconds(0));
+  return slow(std::chrono::milliseconds(0));
+}
 
 std::vector<Call> FakeRemote::calls() const {
   std::lock_guard lock(mutex_);
@@ -111,19 +120,25 @@ http::Reply FakeRemote::send(http::Request req, std::chrono::milliseconds timeou
   Call call{req.method(), std::string(req.target()), req.body(), headers_of(req)};
   Handler handler;
   std::chrono::milliseconds delay;
+  std::chrono::milliseconds late;
   {
     std::lock_guard lock(mutex_);
     calls_.push_back(call);
     if (!handler_) return http::Reply{http::Failure::Refused, {}, down_reason_};
     handler = handler_;
     delay = delay_;
+    late = late_;
   }
-  if (delay >= timeout) {
-    std::this_thread::sleep_for(timeout);  // the caller's wait, as a real slow callee costs it
+  const auto timed_out = [&](std::chrono::milliseconds waited) {
+    std::this_thread::sleep_for(timeout - waited);  // the caller's wait, as a real slow callee costs it
     return http::Reply{http::Failure::Timeout, {}, "no answer within " + std::to_string(timeout.count()) + " ms"};
-  }
+  };
+  if (delay >= timeout) return timed_out(std::chrono::milliseconds(0));
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
-  return reply_of(handler(call));
+  http::Reply reply = reply_of(handler(call));  // the work is done, whenever its answer comes
+  if (delay + late >= timeout) return timed_out(delay);
+  if (late.count() > 0) std::this_thread::sleep_for(late);
+  return reply;
 }
 
 InProcess::Directory::~Directory() {

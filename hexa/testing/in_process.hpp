@@ -89,7 +89,10 @@ class FakeRemote {
   // Each call answered after `delay` (really waited, as a breaker measures it); a delay at or
   // past the caller's timeout answers nothing: a timeout, Uncertain to the caller.
   FakeRemote& slow(std::chrono::milliseconds delay);
-  FakeRemote& fast();                   // no delay again
+  // Each call acted on at once and answered after `delay` (pay's fault.answer-delay-ms); at or
+  // past the caller's timeout the work is done but the caller gets a timeout, Uncertain.
+  FakeRemote& late(std::chrono::milliseconds delay);
+  FakeRemote& fast();                   // no delay, slow or late, again
 
   std::vector<Call> calls() const;  // every call that reached it, down or not, in order
   std::size_t count() const;
@@ -102,6 +105,7 @@ class FakeRemote {
   Handler handler_;  // null: down
   std::string down_reason_ = "not faked in this test";
   std::chrono::milliseconds delay_{0};
+  std::chrono::milliseconds late_{0};
   std::vector<Call> calls_;
 };
 

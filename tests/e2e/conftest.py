@@ -1,6 +1,8 @@
 """End-to-end harness: a whole system started by the real launcher (`hexa up`) on free ports,
 with its own data folder, driven over HTTP through its gateway, as a user would."""
+import base64
 import http.client
+import http.server
 import json
 import os
 import random
@@ -8,7 +10,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -57,6 +61,16 @@ def request(port, method, path, body=None, headers=None, timeout=10.0):
         conn.close()
 
 
+def assert_error(res, status, needle, path=None):
+    """An error answer in the framework's one shape (Spring Boot's): the status, a message that
+    names the problem, and the request's path."""
+    assert res.status == status, res.body
+    err = res.json()
+    assert err["status"] == status and needle in err["message"], err
+    assert set(err) >= {"timestamp", "status", "error", "message", "path"}, err
+    assert path is None or err["path"] == path, err
+
+
 def is_ready(port):
     """True when the instance on `port` answers its readiness probe with 200."""
     try:
@@ -99,12 +113,52 @@ class System:
     def launcher_output(self):
         return (self.data_dir / "launcher.out").read_text(errors="replace")[-3000:]
 
+    def assert_all_healthy(self):
+        """Every instance still answers its health check: bad input crashed none of them."""
+        for inst in self.state()["instances"]:
+            assert request(inst["port"], "GET", "/actuator/health").status == 200, inst
+
     def instances(self, service):
         state = wait_for(self.state, timeout=10, what="launcher.json")
         return [i for i in state["instances"] if i["service"] == service]
 
     def http(self, method, path, body=None, **kw):
         return request(self.gateway, method, path, body, **kw)
+
+    def call(self, method, path, token=None, body=None, headers=None):
+        """A request through the gateway, carrying `token` as its bearer when given (PROFILE=secure)."""
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = f"Bearer {token}"
+        return self.http(method, path, body, headers=hdrs)
+
+    def token_request(self, form, basic=None):
+        """POST /oauth/token with a form, optionally as a client with HTTP Basic credentials."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if basic:
+            headers["Authorization"] = "Basic " + base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
+        return self.http("POST", "/oauth/token", urllib.parse.urlencode(form), headers=headers)
+
+    def login(self, user):
+        """The access token of a (username, password) pair, by the password grant."""
+        res = self.token_request({"grant_type": "password", "username": user[0], "password": user[1]})
+        assert res.status == 200, res.body
+        return res.json()["access_token"]
+
+    def items(self, collection, token=None, query=""):
+        """One large page of a collection as `token`'s holder sees it."""
+        res = self.call("GET", f"/{collection}?size=2000{query}", token)
+        assert res.status == 200, res.body
+        return res.json()["_embedded"][collection]
+
+    def totals(self, *collections):
+        """{collection: how many items it holds}: what a rejected request must leave unchanged."""
+        out = {}
+        for collection in collections:
+            res = self.http("GET", f"/{collection}?size=1")
+            assert res.status == 200, (collection, res.status, res.body[:300])
+            out[collection] = res.json()["page"]["totalElements"]
+        return out
 
     def hexa(self, *args, check=True):
         out = subprocess.run([str(BIN / "hexa"), *args, "--data-dir", str(self.data_dir)],
@@ -146,6 +200,56 @@ class System:
                 self.proc.wait()
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+class Webhook:
+    """A webhook receiver on loopback standing in for a messenger (the seeds' KakaoTalk): records
+    each POST with its Idempotency-Key while answering, answers 503 (and counts it) while not."""
+
+    def __init__(self):
+        self.answering = True
+        self.refused = 0
+        self._lock = threading.Lock()
+        self._received = []  # (Idempotency-Key, body)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/alerts"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _handler(self):
+        hook = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
+                with hook._lock:
+                    answering = hook.answering
+                    if answering:
+                        hook._received.append((self.headers.get("Idempotency-Key"), body))
+                    else:
+                        hook.refused += 1
+                self.send_response(200 if answering else 503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def received(self):
+        with self._lock:
+            return list(self._received)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def webhook():
+    hook = Webhook()
+    yield hook
+    hook.close()
 
 
 def pytest_sessionfinish(session):

@@ -17,8 +17,8 @@ def httpie(port, *args):
     return json.loads(out.stdout)
 
 
-def register_room(system, name="DERUX ROOM", headers=None):
-    res = system.http("POST", "/rooms", dict(SEED_ROOM, roomName=name), headers=headers)
+def register_room(system, name="DERUX ROOM", token=None):
+    res = system.call("POST", "/rooms", token, dict(SEED_ROOM, roomName=name))
     assert res.status == 201, res.body
     return res.json()["roomNumber"]
 
@@ -29,16 +29,16 @@ def room_is_new(res):
     return res.status == 400 and "not a registered room" in res.json()["message"]
 
 
-def reserve(system, room, customer="PARK CHANG SEON", price=120000, headers=None, customer_id=9805):
+def reserve(system, room, customer="PARK CHANG SEON", price=120000, token=None, customer_id=9805):
     """POST /reservations; waits (bounded) while the room is still unknown to reservation."""
     body = {"customerName": customer, "customerId": customer_id, "reserveStatus": "reserve",
             "roomNumber": room, "paymentPrice": price}
-    return wait_for(lambda: (r := system.http("POST", "/reservations", body, headers=headers)) and not room_is_new(r)
+    return wait_for(lambda: (r := system.call("POST", "/reservations", token, body)) and not room_is_new(r)
                     and r, timeout=10, what=f"reservation service to know room {room}")
 
 
-def set_status(system, number, status, headers=None):
-    return system.http("PATCH", f"/reservations/{number}", {"reserveStatus": status}, headers=headers)
+def set_status(system, number, status, token=None):
+    return system.call("PATCH", f"/reservations/{number}", token, {"reserveStatus": status})
 
 
 def get(system, path):
@@ -66,5 +66,5 @@ def notices_of(system, number):
     return [n for n in system.all_items("notices") if n["reservationNumber"] == number]
 
 
-def totals(system, collections=("rooms", "reservations", "payments")):
-    return {c: system.http("GET", f"/{c}").json()["page"]["totalElements"] for c in collections}
+def totals(system):
+    return system.totals("rooms", "reservations", "payments")

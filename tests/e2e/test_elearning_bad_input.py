@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from conftest import System, request
+from conftest import System, assert_error
 from elearning import SEED, apply, cancel
 
 
@@ -17,7 +17,7 @@ def elearning():
 
 
 def totals(system):
-    return {c: system.http("GET", f"/{c}").json()["page"]["totalElements"] for c in ("applies", "pays")}
+    return system.totals("applies", "pays")
 
 
 def body(**changes):
@@ -39,10 +39,7 @@ def body(**changes):
 def test_rejected_applications_store_nothing(elearning, text, needle):
     before = totals(elearning)
     res = elearning.http("POST", "/applies", text)
-    assert res.status == 400, res.body
-    err = res.json()
-    assert err["status"] == 400 and needle in err["message"], err
-    assert set(err) >= {"timestamp", "status", "error", "message", "path"} and err["path"] == "/applies"
+    assert_error(res, 400, needle, "/applies")
     assert totals(elearning) == before
 
 
@@ -79,6 +76,5 @@ def test_a_one_megabyte_body_is_refused_and_services_stay_up(elearning):
     res = elearning.http("POST", "/applies", body(studentName="x" * (1024 * 1024)))
     assert res.status == 413
     assert totals(elearning) == before
-    for inst in elearning.state()["instances"]:
-        assert request(inst["port"], "GET", "/actuator/health").status == 200
+    elearning.assert_all_healthy()
     assert apply(elearning, studentId="ok").status == 201

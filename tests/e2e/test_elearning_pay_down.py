@@ -23,7 +23,7 @@ def elearning():
 
 
 def totals(system):
-    return {c: system.http("GET", f"/{c}").json()["page"]["totalElements"] for c in COLLECTIONS}
+    return system.totals(*COLLECTIONS)
 
 
 def settled_totals(system):

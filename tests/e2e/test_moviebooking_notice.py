@@ -3,9 +3,7 @@ here an HTTP webhook on loopback standing in for the seed's KakaoTalk. Each aler
 /notices and sent once: while the webhook is down it is retried, not lost; a restart of notice
 repeats none."""
 import collections
-import http.server
 import json
-import threading
 
 import pytest
 
@@ -13,55 +11,10 @@ from conftest import System, wait_for
 from moviebooking_support import book, ticket_of
 
 
-class Webhook:
-    """A receiver on a fixed loopback port that can go down and come back."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.deliveries = []  # (Idempotency-Key, body)
-        self.port = 0
-        self.server = None
-        self.up()
-
-    def up(self):
-        hook = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
-                with hook.lock:
-                    hook.deliveries.append((self.headers.get("Idempotency-Key"), body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def down(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def received(self):
-        with self.lock:
-            return list(self.deliveries)
-
-
-@pytest.fixture(scope="module")
-def webhook():
-    hook = Webhook()
-    yield hook
-    hook.down()
-
-
 @pytest.fixture(scope="module")
 def movies(webhook):
     system = System("moviebooking", ["--env", "notice:CHANNELS_ALERTS_TYPE=webhook",
-                                     "--env", f"notice:CHANNELS_ALERTS_URL=http://127.0.0.1:{webhook.port}/alerts"])
+                                     "--env", f"notice:CHANNELS_ALERTS_URL={webhook.url}"])
     yield system
     system.close()
 
@@ -92,13 +45,13 @@ def test_each_change_is_sent_and_recorded_once(movies, webhook):
 def test_alerts_wait_while_the_webhook_is_down_and_are_sent_once_after(movies, webhook):
     already = len(webhook.received())
     recorded = len(notices(movies))
-    webhook.down()
+    webhook.answering = False
     try:
         ids = [book(movies, "tenet", f"D{i}").json()["id"] for i in range(5)]
         wait_for(lambda: all(ticket_of(movies, i) for i in ids), what="tickets")
         assert len(notices(movies)) == recorded, "nothing is recorded as sent before it was sent"
     finally:
-        webhook.up()
+        webhook.answering = True
     wait_for(lambda: len(notices(movies)) == recorded + 5, timeout=40, what="alerts sent after the webhook came back")
     wait_for(lambda: len(webhook.received()) == already + 5, what="five more deliveries")
     assert keys_once(webhook)

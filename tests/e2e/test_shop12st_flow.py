@@ -27,8 +27,7 @@ def httpie(port, *args):
     return json.loads(out.stdout)
 
 
-def test_seed_commands_work_as_written(shop):
-    stock(shop, "1", 10)
+def test_seed_commands_work_as_written(shop):  # product "1" is held from configuration (seed.stocks)
     port = shop.gateway
     placed = httpie(port, "POST", ":8088/orders", 'username=HanYongSun', 'userId=u1', 'address=kyungkido sungnamsi',
                     'phoneNo=01012341234', 'productId=1', 'productName=ITbook', 'productPrice:=10000', 'qty:=1')

@@ -1,7 +1,9 @@
 """12번가: marketing (a supporting domain) down, slow, or its breaker open does not stop
 orders. Their deliveries wait, holding their stock once, and start by themselves, each exactly
 once with one coupon, when marketing is back, also when productdelivery is killed (-9) after
-marketing issued the coupon but before productdelivery committed the delivery."""
+marketing issued the coupon but before productdelivery committed the delivery. Marketing
+refusing a coupon (a 4xx) is final: the saga compensates, putting the held units back and
+canceling the delivery, and the customer sees it on the status screen."""
 import os
 import signal
 
@@ -73,3 +75,28 @@ def test_kill9_between_the_coupon_and_its_commit_issues_one_coupon(shop):
     assert counts(shop, "promotes")[oid] == 1 and counts(shop, "ordermgmts")[oid] == 1
     assert row_for(shop, "ordermgmts", oid)["couponId"] == row_for(shop, "promotes", oid)["couponId"]
     assert units(shop, "k9") == 1, "the quantity was taken once"
+
+
+def test_a_refused_coupon_puts_the_units_back_and_cancels_the_delivery(shop):
+    stock(shop, "rf", 3)
+    set_marketing_faults(shop, error_rate=1, error_status=422)  # marketing refuses every coupon
+    try:
+        placed = order(shop, "rf", 2)
+        assert placed.status == 201 and placed.json()["payStatus"] == "paid", placed.body
+        oid = placed.json()["id"]
+        row = status_is(shop, oid, "deliveryCanceled")  # what the customer sees
+        assert not row.get("couponId"), row
+    finally:
+        set_marketing_faults(shop, error_rate=0)
+    assert units(shop, "rf") == 3, "the units held for the order are back"
+    delivery = row_for(shop, "ordermgmts", oid)
+    assert delivery["orderStatus"] == "deliveryCanceled" and not delivery.get("couponId"), delivery
+    assert row_for(shop, "promotes", oid) is None, "marketing issued no coupon"
+    assert not shop.http("GET", f"/orders/{oid}").json().get("couponId")
+
+    canceled = shop.http("PATCH", f"/orders/{oid}", {"orderStatus": "orderCanceled"})
+    assert canceled.status == 200 and canceled.json()["payStatus"] == "payCanceled", canceled.body
+    status_is(shop, oid, "orderCanceled")
+    again = order(shop, "rf", 1).json()["id"]
+    status_is(shop, again, "deliveryStarted")
+    assert units(shop, "rf") == 2, "the cancel after the compensation put nothing back twice"

@@ -66,6 +66,12 @@ int main(int argc, char** argv) {
   const nlohmann::json args(std::vector<std::string>(argv + 1, argv + argc));
   const auto port = static_cast<std::uint16_t>(std::stoi(env_or("SERVER_PORT", "0")));
   std::atomic<bool> sick = env_or("FAKE_LIVENESS", "") == "down";
+  std::atomic<bool> busy = false;  // /busy/on: one core spent, for the autoscaler
+  std::jthread burner([&busy](const std::stop_token& stop) {
+    while (!stop.stop_requested()) {
+      if (!busy) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
   std::mutex upstreams_mutex;
   nlohmann::json upstreams = nlohmann::json::object();
   http::Server server({.address = "127.0.0.1", .port = port}, [&](http::Request&& req,
@@ -85,6 +91,9 @@ int main(int argc, char** argv) {
       respond(http::json_response(req, http::Status::ok, R"({"sick":"fail"})"));
     } else if (target == "/sick/hang") {
       for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the event loop, hung
+    } else if (target == "/busy/on" || target == "/busy/off") {
+      busy = target == "/busy/on";
+      respond(http::json_response(req, http::Status::ok, R"({"busy":")" + target.substr(6) + R"("})"));
     } else if (target == "/upstreams") {
       const std::scoped_lock lock(upstreams_mutex);
       respond(http::json_response(req, http::Status::ok, upstreams.dump()));

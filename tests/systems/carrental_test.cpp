@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "events.hpp"
@@ -197,6 +198,33 @@ TEST_F(CarRental, PayRefusingIsNotAContract) {
   EXPECT_EQ(contract.remote("pay").count(), 1u);
   EXPECT_EQ(total(contract, "contracts"), 0);
   EXPECT_TRUE(contract.raised().empty());
+}
+
+// Issue 12: pay takes the payment but answers in 800 ms, after contract's 610 ms call gave up:
+// the customer is told 202 (pending). The reconciler's question waits for pay longer
+// (clients.pay.reconcile-timeout-ms), so while pay keeps answering in 800 ms the contract
+// still settles: completed, paid once, ContractCompleted raised once.
+TEST_F(CarRental, APendingContractSettlesWhilePayKeepsAnsweringLate) {
+  contract.remote("pay").late(std::chrono::milliseconds(800));
+  auto signed_ = contract.post("/contracts", contract_of("고객7", "쏘나타", 100));
+  ASSERT_EQ(signed_.status, 202) << signed_.body;
+  const auto id = signed_.json()["id"].get<std::int64_t>();
+  const std::string item = "/contracts/" + std::to_string(id);
+  EXPECT_EQ(contract.get(item).json()["_pending"], true);
+  EXPECT_FALSE(row_for(pay, "pays", id).is_null()) << "pay acted; only its answer was late";
+
+  // Due once the call's deadline and the reconciler's margin passed; each question takes 800 ms.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  int settled = 0;
+  while ((settled = contract.reconcile()) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(settled, 1) << "the pending contract was never settled";
+  const Json completed = contract.get(item).json();
+  EXPECT_FALSE(completed.contains("_pending")) << completed.dump();
+  EXPECT_EQ(completed["status"], "contracted");
+  EXPECT_EQ(total(contract, "contracts"), 1);
+  EXPECT_EQ(total(pay, "pays"), 1);
+  EXPECT_EQ(contract.raised<carrental::ContractCompleted>().size(), 1u);
 }
 
 }  // namespace

@@ -435,6 +435,43 @@ TEST_F(Launcher, ARolloutReplacesEachInstanceAndTellsTheGateway) {
   EXPECT_EQ(instance(*hl::read_state(state_path()), "alpha-2")["service"], "alpha");
 }
 
+// `--autoscale`: a busy instance brings a second one into the gateway's rotation; once idle for
+// the stabilisation window, the newest leaves it and stops.
+TEST_F(Launcher, AutoscalingAddsAnInstanceUnderLoadAndRemovesItWhenIdle) {
+  up({"--autoscale", "beta=1:2:30", "--autoscale-window", "2"});
+  const auto before = wait_until_ready();
+  const auto gateway_port = before["gateway"]["port"].get<int>();
+  ASSERT_EQ(env_of(instance(before, "beta-1")["port"], "/busy/on")["busy"], "on");
+  const auto scaled = wait_for_state(
+      [](const json& s) { return instance(s, "beta-2").value("state", "") == "ready" && s["autoscale"][0]["replicas"] == 2; },
+      "beta-2 added");
+  EXPECT_TRUE(eventually([&] { return env_of(gateway_port, "/upstreams")["beta"]["urls"].size() == 2; }, seconds(10)))
+      << env_of(gateway_port, "/upstreams").dump() << up_output();
+  EXPECT_GE(scaled["autoscale"][0]["average_cpu"].get<double>(), 30.0) << scaled.dump(2);
+
+  ASSERT_EQ(env_of(instance(before, "beta-1")["port"], "/busy/off")["busy"], "off");
+  const auto calm = wait_for_state(
+      [](const json& s) { return s["autoscale"][0]["replicas"] == 1 && instance(s, "beta-2").empty(); }, "beta-2 removed");
+  EXPECT_EQ(env_of(gateway_port, "/upstreams")["beta"]["urls"], json({instance(calm, "beta-1")["url"]}));
+  EXPECT_TRUE(process_gone(instance(scaled, "beta-2")["pid"].get<pid_t>()));
+  EXPECT_THAT(calm["autoscale"][0]["events"].dump(), HasSubstr("removing beta-2"));
+  EXPECT_EQ(instance(calm, "alpha-1"), instance(before, "alpha-1"));  // the other service untouched
+}
+
+TEST_F(Launcher, AutoscaleFiguresAreChecked) {
+  for (const auto& [args, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--autoscale", "nope=1:2:30"}, "no service 'nope'"},
+           {{"--autoscale", "beta=2:1:30"}, "min <= max"},
+           {{"--autoscale", "beta=1:2"}, "min:max:cpu"},
+           {{"--autoscale", "beta"}, "no autoscale figures"}}) {
+    std::vector<std::string> all{"up", "fake", "--free-ports"};
+    all.insert(all.end(), args.begin(), args.end());
+    const auto run = hexa(all);
+    EXPECT_NE(run.code, 0) << says;
+    EXPECT_THAT(run.output, HasSubstr(says));
+  }
+}
+
 TEST_F(Launcher, UnknownTargetsAreRefusedClearly) {
   up();
   wait_until_ready();

@@ -1,6 +1,7 @@
 // File-based liveness (management.health.liveness.file, the seed's `touch /tmp/healthy`): a
-// whole service over loopback answers /actuator/health/liveness DOWN (503) while the file is
-// missing and UP again once it is back; readiness does not depend on it. One Service per
+// whole service over loopback creates the file at start, answers /actuator/health/liveness
+// DOWN (503) while the file is missing and UP again once it is back; readiness does not depend
+// on it. One Service per
 // process (it registers its logger), as ctest runs each case.
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -23,13 +24,12 @@ TEST(LivenessFile, DownWhileTheFileIsMissing) {
   const auto dir = std::filesystem::temp_directory_path() / ("liveness-file-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const auto healthy = dir / "healthy";
+  const auto healthy = dir / "tmp" / "healthy";  // its folder made too
   const auto port = hexa::testing::free_loopback_port();
   std::ofstream(dir / "application.yaml") << "data:\n  dir: " << (dir / "data").string() << "\n"
                                           << "server:\n  port: " << port << "\n"
                                           << "management:\n  health:\n    liveness:\n      file: "
                                           << healthy.string() << "\n";
-  std::ofstream(healthy) << "";
   const std::string config = (dir / "application.yaml").string();
   std::vector<std::string> args{"liveness-test", "--config", config};
   std::vector<char*> argv;
@@ -54,6 +54,7 @@ TEST(LivenessFile, DownWhileTheFileIsMissing) {
   };
   ASSERT_TRUE(hexa::testing::eventually([&] { return status("/actuator/health/liveness") == 200; }))
       << "the service did not start alive";
+  EXPECT_TRUE(std::filesystem::exists(healthy)) << "created at start, as the seed's container did";
   std::filesystem::remove(healthy);
   EXPECT_EQ(status("/actuator/health/liveness"), 503);
   EXPECT_TRUE(hexa::testing::eventually([&] { return status("/actuator/health/readiness") == 200; }))

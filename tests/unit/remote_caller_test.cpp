@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "hexa/client/question_scope.hpp"
 #include "hexa/client/remote_caller.hpp"
 #include "hexa/http/server.hpp"
 #include "hexa/model/errors.hpp"
@@ -187,4 +188,40 @@ TEST_F(RemoteCallerTest, TheConcurrencyLimitIsAdaptiveUnlessSizedByHandOrSwitche
   EXPECT_EQ(caller("    concurrency: none\n").policy().concurrency, Concurrency::None);
   EXPECT_THROW(caller("    concurrency: some\n"), std::runtime_error);
   EXPECT_THROW(caller("    concurrency: fixed\n"), std::runtime_error) << "fixed needs its number";
+}
+
+// A reconciler's question (QuestionScope) may wait reconcile-timeout-ms for its answer; every
+// other call keeps timeout-ms. By default the question waits five times the call.
+TEST(CallPolicyTest, AReconcilersQuestionWaitsLongerThanTheCallItAsksAbout) {
+  std::vector<std::chrono::milliseconds> given;
+  const hexa::RemoteCaller::Transport transport = [&given](const hexa::http::Endpoint&, hexa::http::Request req,
+                                                           std::chrono::milliseconds timeout) {
+    given.push_back(timeout);
+    hexa::http::Response res{hexa::http::Status::ok, req.version()};
+    res.body() = "{}";
+    return hexa::http::Reply{hexa::http::Failure::None, std::move(res), {}};
+  };
+  const auto config = [](const std::string& extra) {
+    return hexa::Config::from_string("services:\n  pay:\n    url: http://127.0.0.1:1\nclients:\n  pay:\n"
+                                     "    timeout-ms: 610\n" + extra,
+                                     {}, [](const std::string&) { return std::nullopt; });
+  };
+  hexa::Metrics metrics;
+  const auto configured = config("    reconcile-timeout-ms: 3000\n");
+  hexa::RemoteCaller pay(transport, configured, "pay", metrics);
+  pay.call(hexa::http::Verb::get, "/pays", std::nullopt);
+  {
+    hexa::QuestionScope question;
+    pay.call(hexa::http::Verb::get, "/pays", std::nullopt);
+  }
+  pay.call(hexa::http::Verb::get, "/pays", std::nullopt);
+  ASSERT_EQ(given.size(), 3u);
+  EXPECT_NEAR(given[0].count(), 610, 5);
+  EXPECT_NEAR(given[1].count(), 3000, 5) << "the question waits reconcile-timeout-ms";
+  EXPECT_NEAR(given[2].count(), 610, 5) << "the scope ended with the question";
+
+  const auto defaults = config("");
+  EXPECT_EQ(hexa::CallPolicy::from(defaults, "pay").reconcile_timeout_ms, 5 * 610);
+  const auto shorter = config("    reconcile-timeout-ms: 300\n");
+  EXPECT_THROW(hexa::CallPolicy::from(shorter, "pay"), std::runtime_error) << "a question shorter than the call";
 }

@@ -2,11 +2,13 @@
 // conventions, commands with 409 on illegal transitions, and guarded creation.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <random>
 #include <thread>
 
+#include "hexa/client/question_scope.hpp"
 #include "hexa/client/step_context.hpp"
 #include "hexa/domain.hpp"
 #include "hexa/rest/json_mapping.hpp"
@@ -233,6 +235,40 @@ TEST_F(ResourceTest, UncertainOutcomeIsA202UntilReconciled) {
   EXPECT_EQ(outbox_size(), 1u) << "only the completed contract raised ContractCompleted";
 }
 
+
+// The reconciler's question is asked in a QuestionScope (its calls get reconcile-timeout-ms);
+// a question that throws (the callee did not answer even then) cannot tell for its own row
+// only: the other pending rows are still settled in the same round, and it is asked again.
+TEST_F(ResourceTest, AFailingQuestionLeavesOnlyItsOwnRowPending) {
+  auto spec = contracts();
+  bool callee_answers = false;
+  std::vector<bool> in_scope;
+  hexa::Resource<Contract>(spec).guarded_by(
+      [](const Contract&, std::int64_t) { throw hexa::Uncertain("timed out"); },
+      [&](const Contract& c) -> std::optional<bool> {
+        in_scope.push_back(hexa::QuestionScope::asking());
+        if (c.custName == "slow" && !callee_answers) throw hexa::Uncertain("no answer within 3000 ms");
+        return true;
+      },
+      "payment is busy", 0);
+  serve(std::move(spec));
+  ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"slow","amt":5})").result_int(), 202);
+  ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"fast","amt":5})").result_int(), 202);
+
+  const auto give_up = hexa::now_ms() + 5000;
+  int settled = 0;
+  while ((settled = core_->reconcile()) == 0 && hexa::now_ms() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(settled, 1) << "the row after the failing one is settled in the same round";
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/1").body())["_pending"], true);
+  EXPECT_FALSE(Json::parse(call(Verb::get, "/contracts/2").body()).contains("_pending"));
+  callee_answers = true;
+  EXPECT_EQ(core_->reconcile(), 1) << "asked again next round";
+  EXPECT_FALSE(Json::parse(call(Verb::get, "/contracts/1").body()).contains("_pending"));
+  ASSERT_FALSE(in_scope.empty());
+  EXPECT_TRUE(std::all_of(in_scope.begin(), in_scope.end(), [](bool b) { return b; })) << "asked as a question";
+  EXPECT_FALSE(hexa::QuestionScope::asking()) << "the scope ends with the question";
+}
 
 TEST_F(ResourceTest, ARetryOfA202UnderItsIdempotencyKeyAsksNobodyAgain) {
   auto spec = contracts();

@@ -4,32 +4,24 @@
 #include <string>
 
 #include "hexa/domain.hpp"
+#include "textbook_order.hpp"
 
 namespace elearning {
 
-struct Delivery {
+struct Delivery : TextbookOrder {
   static constexpr std::string_view name = "Delivery";
 
   std::int64_t id = 0;
   std::int64_t applyId = 0;
-  std::string studentId;
-  std::string studentName;
-  std::string bookId;
-  std::string bookName;
-  std::int64_t qty = 0;
   std::string deliveryAddress;
   std::string deliveryStatus = "started";
 
   static hexa::Fields<Delivery> fields() {
-    return {hexa::field("id", &Delivery::id),
-            hexa::field("applyId", &Delivery::applyId, {.required = true, .min = 1, .unique = true}),
-            hexa::field("studentId", &Delivery::studentId),
-            hexa::field("studentName", &Delivery::studentName),
-            hexa::field("bookId", &Delivery::bookId),
-            hexa::field("bookName", &Delivery::bookName),
-            hexa::field("qty", &Delivery::qty),
-            hexa::field("deliveryAddress", &Delivery::deliveryAddress),
-            hexa::field("deliveryStatus", &Delivery::deliveryStatus, {.read_only = true})};
+    return with_textbook_order<Delivery>(
+        {hexa::field("id", &Delivery::id),
+         hexa::field("applyId", &Delivery::applyId, {.required = true, .min = 1, .unique = true})},
+        {hexa::field("deliveryAddress", &Delivery::deliveryAddress),
+         hexa::field("deliveryStatus", &Delivery::deliveryStatus, {.read_only = true})});
   }
 
   bool running() const { return deliveryStatus == "started"; }
