@@ -6,7 +6,6 @@ from playwright_import import expect
 
 from browser import browser, open_screen, sign_in  # noqa: F401 (fixture)
 from conftest import System
-from test_carrental_secure import CUSTOMER2, call, login
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +27,8 @@ def test_login_own_rows_and_sign_out(secure, browser):
     expect(page.get_by_label("고객명 Customer name")).to_have_value("customer")
     expect(page.locator("#debug .mode")).to_have_text("live (SSE)")
     # Another customer's contract while this one's screen listens: its rows are not sent here.
-    theirs = call(secure, "POST", "/contracts", login(secure, CUSTOMER2),
-                  {"custName": "customer2", "modelName": "K5", "amt": 200})
+    theirs = secure.call("POST", "/contracts", secure.login(("customer2", "customer2-pass")),
+                         {"custName": "customer2", "modelName": "K5", "amt": 200})
     assert theirs.status == 201, theirs.body
     page.get_by_role("button", name="계약하기 Sign").click()
     row = screen.row("myPages", custName="customer")
