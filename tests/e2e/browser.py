@@ -2,6 +2,8 @@
 Chromium and a Korean font (scripts/bootstrap installs them; installed here too when missing),
 driven by Playwright from PyPI, installed into .cache/ on first use. No browser download:
 Playwright drives /usr/bin/chromium."""
+import contextlib
+import fcntl
 import os
 import re
 import subprocess
@@ -27,10 +29,24 @@ def installed(deb):
     return "ok installed" in out.stdout
 
 
+@contextlib.contextmanager
+def install_lock():
+    """One installer at a time: the browser tests start in parallel (ctest -j) and each may find
+    Chromium or Playwright missing on a fresh machine."""
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(VENV.parent / "playwright-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_chromium():
-    missing = [d for d in DEBS if not installed(d)]
-    if not missing:
-        return
+    with install_lock():
+        missing = [d for d in DEBS if not installed(d)]
+        if missing:
+            apt_install(missing)
+
+
+def apt_install(missing):
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
@@ -40,10 +56,11 @@ def ensure_chromium():
 def ensure_playwright():
     """Installs Playwright (and Pillow, to look at screenshots) into .cache/ once; imports it."""
     marker = VENV / f"installed-{'-'.join(PACKAGES)}"
-    if not marker.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=120)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PACKAGES], check=True, timeout=900)
-        marker.touch()
+    with install_lock():
+        if not marker.exists():
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=120)
+            subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PACKAGES], check=True, timeout=900)
+            marker.touch()
     site = sysconfig.get_path("purelib", vars={"base": str(VENV), "platbase": str(VENV)})
     if site not in sys.path:
         sys.path.insert(0, site)
