@@ -245,9 +245,12 @@ void Service::add_fault_control_route() {
 }
 
 // What every running service reports besides its requests (request_metrics.hpp) and calls
-// (remote_caller.hpp): the process, the outbox.
+// (remote_caller.hpp): the process, its readiness, the outbox.
 void Service::add_runtime_metrics() {
   add_process_metrics(metrics_);
+  metrics_.gauge("hexa_readiness_up", {}, "1 while /actuator/health/readiness answers UP", [&rt = *rt_] {
+    return rt.ready && rt.health->store_up() && rt.health->bus_up() ? 1.0 : 0.0;
+  });
   auto* relay = rt_->relay.get();
   metrics_.gauge("hexa_outbox_events", {}, "committed events waiting in the outbox, as the relay last read it "
                  "(at most one batch)", [relay] { return static_cast<double>(relay->backlog().events); });
