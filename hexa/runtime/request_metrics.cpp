@@ -12,6 +12,13 @@ void record_request(Metrics& metrics, std::string_view method, const std::string
       .observe(std::chrono::duration<double>(took).count());
 }
 
+std::string uri_label(const Router::Match& match) {
+  if (!match.route) return "NOT_FOUND";
+  std::string uri;
+  for (const auto& segment : match.route->segments) uri += "/" + segment;
+  return uri.empty() ? "/" : uri;
+}
+
 http::Response metrics_response(const http::Request& req, const Metrics& metrics) {
   auto res = http::json_response(req, http::Status::ok, metrics.render());
   res.set(http::beast_http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");

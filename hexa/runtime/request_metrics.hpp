@@ -7,11 +7,15 @@
 
 #include "hexa/http/message.hpp"
 #include "hexa/runtime/metrics.hpp"
+#include "hexa/runtime/router.hpp"
 
 namespace hexa {
 
 void record_request(Metrics& metrics, std::string_view method, const std::string& uri, int status,
                     std::chrono::steady_clock::duration took);
+
+// The matched route's pattern ("/contracts/{id}"); NOT_FOUND when none matched.
+std::string uri_label(const Router::Match& match);
 
 // The scrape's answer: the metrics in the text format, version 0.0.4.
 http::Response metrics_response(const http::Request& req, const Metrics& metrics);

@@ -120,19 +120,9 @@ RemoteCaller& Service::caller(const std::string& service) {
   return *c;
 }
 
-namespace {
-// The route's pattern, as a metric label: bounded, unlike the paths it matches.
-std::string uri_of(const Router::Match& match) {
-  if (!match.route) return "NOT_FOUND";
-  std::string uri;
-  for (const auto& segment : match.route->segments) uri += "/" + segment;
-  return uri.empty() ? "/" : uri;
-}
-}  // namespace
-
 void Service::dispatch(http::Request&& req, http::Responder respond_untimed) {
   auto match = router_.match(req.method(), req.target());
-  auto respond = timed(metrics_, req, uri_of(match), std::move(respond_untimed));
+  auto respond = timed(metrics_, req, uri_label(match), std::move(respond_untimed));
   if (auto refusal = refusal_before_route(match, req)) return respond(std::move(*refusal));
   if (match.route->blocking == Blocking::No) {
     respond(handle_safely(*match.route, req, match.params));
