@@ -165,9 +165,10 @@ int run_status(const std::optional<std::string>& system, const DataDir& data) {
     try {
       const auto port = control_port(root, name);
       const auto state = fetch_status(port).value_or(json::object());
+      const auto usage = measure_usage(state);
       std::cout << fmt::format("{} (launcher pid {}, control http://127.0.0.1:{})\n", name,
                                state.value("pid", 0), port)
-                << render_table(state) << '\n';
+                << render_table(state, &usage) << '\n';
     } catch (const std::runtime_error& e) {
       std::cout << name << ": " << e.what() << "\n\n";
       code = 1;

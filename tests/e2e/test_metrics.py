@@ -129,3 +129,13 @@ def test_hexa_prometheus_writes_a_configuration_promtool_accepts(carrental, tmp_
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "SUCCESS: 7 rules found" in out.stdout + out.stderr
+
+
+def test_hexa_status_shows_cpu_and_consumer_lag(carrental):
+    out = carrental.hexa("status", "carrental").stdout
+    lines = out.splitlines()
+    header = next(line.split() for line in lines if line.startswith("SERVICE"))
+    assert header[-2:] == ["CPU", "LAG"], out
+    rows = {line.split()[1]: line.split() for line in lines if line.split() and line.split()[0] in DOMAIN}
+    assert rows["mypage-1"][-1].isdigit(), out  # a consumer: its lag
+    assert all(r[-2].endswith("%") for r in rows.values()), out

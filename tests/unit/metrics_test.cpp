@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "hexa/launcher/usage.hpp"
 #include "hexa/runtime/process_metrics.hpp"
 
 namespace hexa {
@@ -116,6 +117,16 @@ TEST(ProcessMetrics, ReportsThisProcessCpuAndMemory) {
   EXPECT_GT(value_of("process_virtual_memory_bytes"), value_of("process_resident_memory_bytes"));
   EXPECT_GT(value_of("process_open_fds"), 2);
   EXPECT_GT(value_of("process_start_time_seconds"), 1.6e9);
+}
+
+TEST(StatusUsage, SumsAFamilysSamplesFromItsOwnRendering) {
+  Metrics m;
+  m.gauges("hexa_consumer_lag_events", "lag", [] {
+    return MetricSamples{{{{"partition", "0"}}, 3}, {{{"partition", "1"}}, 4}};
+  });
+  m.gauge("hexa_consumer_lag_events_other", {}, "a longer name: not counted", [] { return 100; });
+  EXPECT_EQ(launcher::sum_samples(m.render(), "hexa_consumer_lag_events"), 7);
+  EXPECT_EQ(launcher::sum_samples(m.render(), "absent"), std::nullopt);
 }
 
 }  // namespace
