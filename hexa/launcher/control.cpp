@@ -73,7 +73,8 @@ HttpAnswer ControlState::rollout(std::string_view method, std::string_view targe
 HttpAnswer ControlState::handle(std::string_view method, std::string_view target) {
   const std::scoped_lock lock(mutex_);
   if (method == "GET" && target == "/status") return {200, snapshot_.dump()};
-  if (method == "GET" && target == "/metrics") return {200, instance_metrics(snapshot_)};
+  if (method == "GET" && target == "/metrics")
+    return {200, instance_metrics(snapshot_), "text/plain; version=0.0.4; charset=utf-8"};
   if (target.starts_with("/rollout/")) return rollout(method, target);
   for (const auto& [prefix, kind] : {std::pair{"/stop/", Command::Kind::Stop},
                                     std::pair{"/start/", Command::Kind::Start}}) {

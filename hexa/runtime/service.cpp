@@ -283,6 +283,8 @@ void Service::start_policies(Start start) {
                  [this] { return static_cast<double>(policies_.refused()); });
   metrics_.counter("hexa_events_parked_total", {}, "events parked to be retried later",
                  [this] { return static_cast<double>(policies_.parked()); });
+  metrics_.counter("hexa_events_retried_total", {}, "attempts at handling a parked event again",
+                   [this] { return static_cast<double>(policies_.retried()); });
   metrics_.counter("hexa_events_given_up_total", {}, "parked events given up after events.retry.max-attempts",
                  [this] { return static_cast<double>(policies_.given_up()); });
   const auto tick = std::chrono::milliseconds(std::min<std::int64_t>(policies_.options().initial_ms, 100));
