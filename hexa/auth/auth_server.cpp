@@ -13,6 +13,8 @@
 #include "hexa/http/server.hpp"
 #include "hexa/rest/public_url.hpp"
 #include "hexa/rest/resource_core.hpp"
+#include "hexa/runtime/process_metrics.hpp"
+#include "hexa/runtime/request_metrics.hpp"
 #include "hexa/runtime/router.hpp"
 #include "hexa/runtime/worker_pool.hpp"
 
@@ -72,6 +74,7 @@ struct AuthServer::Impl {
   void queue_login(http::Request&& req, const http::Peer& peer, http::Responder respond);
   TokenAnswer check_login(const http::Request& req);
 
+  Metrics metrics;  // first: requests are recorded until the server is gone
   Accounts accounts;
   TokenIssuer issuer;
   std::string jwks;
@@ -87,6 +90,10 @@ void AuthServer::Impl::add_routes() {
     auto res = http::json_response(req, http::Status::ok, jwks);
     res.set(http::beast_http::field::cache_control, "public, max-age=300");
     return res;
+  }, Blocking::No);
+  add_process_metrics(metrics);
+  router.add(http::Verb::get, "/actuator/prometheus", [this](const http::Request& req, const PathParams&) {
+    return metrics_response(req, metrics);
   }, Blocking::No);
   for (const char* path : {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"}) {
     router.add(http::Verb::get, path, [](const http::Request& req, const PathParams&) {
@@ -129,10 +136,11 @@ TokenAnswer AuthServer::Impl::check_login(const http::Request& req) {
   }
 }
 
-void AuthServer::Impl::dispatch(http::Request&& req, const http::Peer& peer, http::Responder respond) {
+void AuthServer::Impl::dispatch(http::Request&& req, const http::Peer& peer, http::Responder untimed) {
   const bool token_path = Router::path_of(req.target()) == kTokenPath;  // not in the router: throttled
-  if (token_path && req.method() == http::Verb::post) return queue_login(std::move(req), peer, std::move(respond));
   auto match = router.match(req.method(), req.target());
+  auto respond = timed(metrics, req, token_path ? std::string(kTokenPath) : uri_label(match), std::move(untimed));
+  if (token_path && req.method() == http::Verb::post) return queue_login(std::move(req), peer, std::move(respond));
   if (!match.route) {
     return respond(match.path_known || token_path
                        ? http::error_response(req, http::Status::method_not_allowed,

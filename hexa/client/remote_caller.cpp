@@ -47,25 +47,40 @@ void RemoteCaller::register_metrics(Metrics& metrics) {
     for (auto s : {State::Closed, State::Open, State::HalfOpen}) {
       std::string state(resilience::CircuitBreaker::state_name(s));
       for (auto& c : state) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      metrics.gauge("resilience4j_circuitbreaker_state", fmt::format("name=\"{}\",state=\"{}\"", service_, state),
+      metrics.gauge("resilience4j_circuitbreaker_state", {{"name", service_}, {"state", state}},
                     "1 when the circuit breaker is in this state",
                     [b = breaker_.get(), s] { return b->state() == s ? 1.0 : 0.0; });
     }
+  if (breaker_) {
+    const auto reading = [b = breaker_.get()](auto field) {
+      return [b, field] { return static_cast<double>(b->metrics().*field); };
+    };
+    using M = resilience::CircuitBreaker::Metrics;
+    metrics.gauge("resilience4j_circuitbreaker_buffered_calls", {{"name", service_}, {"kind", "failed"}},
+                  "calls in the breaker's sliding window", reading(&M::failed_calls));
+    metrics.gauge("resilience4j_circuitbreaker_buffered_calls", {{"name", service_}, {"kind", "all"}},
+                  "calls in the breaker's sliding window", reading(&M::buffered_calls));
+    metrics.gauge("resilience4j_circuitbreaker_slow_calls", {{"name", service_}},
+                  "slow calls in the breaker's sliding window", reading(&M::slow_calls));
+    metrics.gauge("resilience4j_circuitbreaker_failure_rate", {{"name", service_}},
+                  "percent of the window's calls that failed; -1 while too few are buffered",
+                  reading(&M::failure_rate));
+  }
   if (breaker_)
-    metrics.gauge("resilience4j_circuitbreaker_not_permitted_calls_total", fmt::format("name=\"{}\"", service_),
+    metrics.counter("resilience4j_circuitbreaker_not_permitted_calls_total", {{"name", service_}},
                   "calls refused by the open circuit breaker",
                   [b = breaker_.get()] { return static_cast<double>(b->metrics().not_permitted_calls); });
   if (bulkhead_)
-    metrics.gauge("resilience4j_bulkhead_refused_calls_total", fmt::format("name=\"{}\"", service_),
+    metrics.counter("resilience4j_bulkhead_refused_calls_total", {{"name", service_}},
                   "calls refused by the full bulkhead",
                   [b = bulkhead_.get()] { return static_cast<double>(b->refused()); });
   if (limit_) {
-    const auto name = fmt::format("name=\"{}\"", service_);
+    const MetricLabels name{{"name", service_}};
     metrics.gauge("hexa_client_concurrency_limit", name, "calls the adaptive limit lets be in flight at once",
                   [l = limit_.get()] { return static_cast<double>(l->limit()); });
     metrics.gauge("hexa_client_concurrency_in_flight", name, "calls in flight",
                   [l = limit_.get()] { return static_cast<double>(l->in_flight()); });
-    metrics.gauge("hexa_client_concurrency_refused_calls_total", name, "calls refused by the adaptive limit",
+    metrics.counter("hexa_client_concurrency_refused_calls_total", name, "calls refused by the adaptive limit",
                   [l = limit_.get()] { return static_cast<double>(l->refused()); });
   }
 }

@@ -13,6 +13,7 @@
 //   however late the bus gets round to assigning partitions. A group that has a position
 //   goes on from it either way.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <set>
@@ -52,12 +53,21 @@ struct SubscriptionOptions {
   Start start = Start::earliest;  // where the group starts when it has no position yet
 };
 
+// How far a consumer is behind in one partition it owns: events published, not yet handled.
+struct PartitionLag {
+  int partition = 0;
+  std::int64_t lag = 0;
+};
+
 // A running consumer; stops (finishing the event in hand) when destroyed.
 class Subscription {
  public:
   virtual ~Subscription() = default;
   // Events handled so far by this subscription (for health and tests).
   virtual std::uint64_t handled() const = 0;
+  // The partitions this member owns and its lag in each, as last measured (for metrics);
+  // empty when the bus cannot tell.
+  virtual std::vector<PartitionLag> lag() const { return {}; }
 };
 
 class EventBus {

@@ -95,6 +95,37 @@ void Subscription::wait_to_rejoin(std::chrono::milliseconds delay) {
   while (!stop_ && Clock::now() < until) Message(rd_kafka_consumer_poll(consumer_.get(), 100));
 }
 
+void Subscription::measure_lag() {
+  rd_kafka_topic_partition_list_t* raw = nullptr;
+  if (rd_kafka_assignment(consumer_.get(), &raw) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  const PartitionList assigned(raw);
+  rd_kafka_position(consumer_.get(), assigned.get());  // the fetch positions, where none was handled yet
+  std::vector<PartitionLag> measured;
+  for (int i = 0; i < assigned->cnt; ++i) {
+    const auto partition = assigned->elems[i].partition;
+    std::int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), topic_.name.c_str(), partition, &low, &high) ||
+        high < 0)
+      continue;  // nothing fetched from it yet: unknown, not 0
+    // After the last handled record; else the first one a handler failed on; else where
+    // fetching stands (nothing handled or failed yet).
+    const auto handled = positions_.find(partition);
+    const auto failed = unhandled_.find(partition);
+    const std::int64_t position = handled != positions_.end() ? handled->second
+                                  : failed != unhandled_.end() ? failed->second
+                                                               : assigned->elems[i].offset;
+    if (position < 0) continue;  // no position yet (a logical offset): unknown
+    measured.push_back({partition, std::max<std::int64_t>(0, high - position)});
+  }
+  std::lock_guard lock(lag_mutex_);
+  lag_ = std::move(measured);
+}
+
+std::vector<PartitionLag> Subscription::lag() const {
+  std::lock_guard lock(lag_mutex_);
+  return lag_;
+}
+
 void Subscription::run() noexcept {
   std::chrono::milliseconds delay = kRejoinMin;
   while (!stop_ && !join()) {
@@ -104,6 +135,10 @@ void Subscription::run() noexcept {
   while (!stop_) {
     try {
       poll_once();
+      if (Clock::now() >= next_lag_) {
+        measure_lag();
+        next_lag_ = Clock::now() + std::chrono::seconds(1);
+      }
     } catch (const std::exception& e) {
       spdlog::warn("kafka consumer {}/{}: {}", options_.group, options_.member, e.what());
     }
@@ -235,6 +270,7 @@ void Subscription::retry_later(std::int32_t partition, std::int64_t offset) {
     spdlog::warn("kafka consumer {}: cannot rewind partition {} to {}: {}", options_.group, partition, offset,
                  error ? rd_kafka_error_string(error.get()) : rd_kafka_err2str(list->elems[0].err));
   paused_[partition] = Clock::now() + options_.retry_delay;
+  unhandled_[partition] = offset;
 }
 
 void Subscription::resume(std::int32_t partition) {

@@ -39,6 +39,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -58,6 +59,7 @@ class Subscription final : public hexa::Subscription {
   Subscription& operator=(const Subscription&) = delete;
 
   std::uint64_t handled() const override { return handled_.load(); }
+  std::vector<PartitionLag> lag() const override;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -97,6 +99,9 @@ class Subscription final : public hexa::Subscription {
   void resume_due();
   void resume_all();
   int poll_timeout_ms() const;
+  // The assigned partitions' high watermarks (as last fetched: no request to the cluster)
+  // less this member's position, for lag().
+  void measure_lag();
 
   const SubscriptionOptions options_;  // with the names the application knows
   const TopicSpec topic_;               // the topic's name on the cluster, and its shape
@@ -107,9 +112,13 @@ class Subscription final : public hexa::Subscription {
   std::map<std::int32_t, std::int64_t> positions_;   // partition -> offset after the last handled
   std::map<std::int32_t, std::int64_t> sent_;        // partition -> offset in the last commit sent
   std::map<std::int32_t, Clock::time_point> paused_; // partition -> retry time
+  std::map<std::int32_t, std::int64_t> unhandled_;   // partition -> offset a handler last failed on
   Clock::time_point next_commit_{};                  // commits are spaced (and back off on failure)
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> handled_{0};
+  Clock::time_point next_lag_{};
+  mutable std::mutex lag_mutex_;
+  std::vector<PartitionLag> lag_;  // under lag_mutex_
   Client consumer_;     // after the state its callbacks use
   std::thread thread_;  // last: starts once everything above exists
 };

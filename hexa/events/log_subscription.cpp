@@ -32,6 +32,7 @@ LogSubscription::~LogSubscription() {
 
 void LogSubscription::run() noexcept {
   auto next_rebalance = Clock::now();
+  auto next_lag = Clock::now();
   while (!stop_) {
     try {
       if (Clock::now() >= next_rebalance) {
@@ -40,6 +41,10 @@ void LogSubscription::run() noexcept {
       }
       const auto round = drain();
       if (uncommitted() && Clock::now() - last_commit_ >= commit_every_) commit_positions();
+      if (Clock::now() >= next_lag) {  // a count per partition: not every round
+        measure_lag();
+        next_lag = Clock::now() + std::chrono::seconds(1);
+      }
       if (round.more || stop_) continue;
       // A busy stream: let the next batch fill up a little (not cut short by notifications,
       // which keep coming). A lone event goes back to waiting for the next at once.
@@ -95,6 +100,22 @@ void LogSubscription::take(int partition) {
     lock_.release(partition);  // never own a partition without knowing where it stands
     throw;
   }
+}
+
+void LogSubscription::measure_lag() {
+  std::vector<PartitionLag> measured;
+  for (const auto& [partition, owned] : owned_) {
+    auto st = log_.prepare("SELECT COUNT(*) FROM events WHERE topic = ? AND \"partition\" = ? AND \"offset\" > ?");
+    st.bind(1, options_.topic).bind(2, std::int64_t{partition}).bind(3, owned.position);
+    measured.push_back({partition, st.step() ? st.integer(0) : 0});
+  }
+  std::lock_guard lock(lag_mutex_);
+  lag_ = std::move(measured);
+}
+
+std::vector<PartitionLag> LogSubscription::lag() const {
+  std::lock_guard lock(lag_mutex_);
+  return lag_;
 }
 
 LogSubscription::Round LogSubscription::drain() {

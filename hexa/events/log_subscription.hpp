@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -23,6 +24,7 @@ class LogSubscription final : public Subscription {
   LogSubscription& operator=(const LogSubscription&) = delete;
 
   std::uint64_t handled() const override { return handled_.load(); }
+  std::vector<PartitionLag> lag() const override;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -60,6 +62,7 @@ class LogSubscription final : public Subscription {
   void commit_positions();  // those that moved since their last commit, in one transaction
   bool uncommitted() const;
   std::int64_t load_position(int partition);
+  void measure_lag();  // events after each owned partition's position, for lag()
   std::chrono::milliseconds time_to_next(Clock::time_point next_rebalance) const;
 
   const SubscriptionOptions options_;
@@ -77,6 +80,8 @@ class LogSubscription final : public Subscription {
   std::map<int, Owned> owned_;  // touched by the thread only
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> handled_{0};
+  mutable std::mutex lag_mutex_;
+  std::vector<PartitionLag> lag_;  // under lag_mutex_
   std::thread thread_;  // last: starts once everything above exists
 };
 

@@ -54,6 +54,11 @@ bool OutboxRelay::pause(std::chrono::microseconds pause) {
   return !wake_.wait_for(lock, pause, [&] { return stopping_; });
 }
 
+OutboxRelay::Backlog OutboxRelay::backlog() const {
+  std::lock_guard lock(mutex_);
+  return backlog_;
+}
+
 std::size_t OutboxRelay::relay_batch() {
   {
     // Cleared before reading: a notify() during this round is seen by the next wait().
@@ -61,6 +66,10 @@ std::size_t OutboxRelay::relay_batch() {
     notified_ = false;
   }
   const auto batch = store_.outbox_batch(options_.batch);
+  {
+    std::lock_guard lock(mutex_);
+    backlog_ = batch.empty() ? Backlog{} : Backlog{batch.size(), batch.front().event.time_ms};
+  }
   if (batch.empty()) return 0;
   std::vector<Event> events;
   events.reserve(batch.size());
@@ -69,6 +78,7 @@ std::size_t OutboxRelay::relay_batch() {
   store_.outbox_remove_through(batch.back().seq);
   std::lock_guard lock(mutex_);
   relayed_ += batch.size();
+  if (batch.size() < options_.batch) backlog_ = {};  // it was all there was
   return batch.size();
 }
 

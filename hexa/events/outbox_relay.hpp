@@ -44,6 +44,13 @@ class OutboxRelay {
   void notify();
   // Events published so far (for health and tests).
   std::uint64_t relayed() const;
+  // What waits in the outbox as the relay last read it (for metrics): how many (at most one
+  // batch) and when the oldest was raised; {0, 0} once it found the outbox empty.
+  struct Backlog {
+    std::size_t events = 0;
+    std::int64_t oldest_ms = 0;  // epoch milliseconds
+  };
+  Backlog backlog() const;
 
  private:
   void run();
@@ -65,6 +72,7 @@ class OutboxRelay {
   bool stopping_ = false;
   std::chrono::steady_clock::time_point drain_deadline_{};
   std::uint64_t relayed_ = 0;
+  Backlog backlog_;
   std::thread thread_;  // last: starts once everything above exists
 };
 

@@ -17,6 +17,7 @@ struct Call {
   http::Peer peer;
   http::Responder respond;
   AccessRecord record;
+  std::string route = "NOT_FOUND";  // the route's id, as the requests metric labels it
   Upstream* upstream = nullptr;
   std::optional<std::size_t> instance;  // the one tried last
   int retries_left = 0;

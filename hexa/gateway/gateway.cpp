@@ -22,6 +22,8 @@
 #include "hexa/http/server.hpp"
 #include "hexa/rest/public_url.hpp"
 #include "hexa/rest/resource_core.hpp"
+#include "hexa/runtime/process_metrics.hpp"
+#include "hexa/runtime/request_metrics.hpp"
 
 namespace hexa::gateway {
 namespace {
@@ -30,6 +32,8 @@ using Field = http::beast_http::field;
 using CallPtr = std::shared_ptr<Call>;
 
 std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+constexpr std::string_view kMetricsPath = "/actuator/prometheus";
 
 bool is_health(std::string_view path) {
   return path == "/actuator/health" || path == "/actuator/health/liveness" ||
@@ -105,10 +109,12 @@ struct Gateway::Impl {
                  handle(std::move(req), peer, std::move(respond));
                }}) {
     // Made once the client exists, held above it: the client's last callbacks may still use it.
+    add_metrics();
     if (config.get_bool("security.enabled", false)) authenticator = std::make_unique<Authenticator>(config, client);
     else config.claim("security");  // read only when enabled (the `secure` profile checks it)
   }
 
+  void add_metrics();
   void handle(http::Request&& req, const http::Peer& peer, http::Responder respond);
   void admit(const CallPtr& call, const std::optional<AuthResult>& auth);
   void route(const CallPtr& call, bool rechecked = false);
@@ -122,6 +128,7 @@ struct Gateway::Impl {
 
   // Order matters: the server goes first (no new requests), then the health checks, then the
   // client, whose last callbacks (calls it aborts) still use everything above it.
+  Metrics metrics;  // first: the steps below record into it until the last is gone
   RouteTable routes;
   Cors cors;
   StaticFiles web;
@@ -140,6 +147,18 @@ struct Gateway::Impl {
   http::Server server;
 };
 
+// Besides the requests (finish()): the process, and each service's instances in rotation.
+void Gateway::Impl::add_metrics() {
+  add_process_metrics(metrics);
+  for (const Upstream* u : routes.upstreams())
+    metrics.gauge("hexa_gateway_upstream_instances_in_rotation", {{"service", u->service()}},
+                  "instances of the service the gateway sends requests to", [u] {
+                    double n = 0;
+                    for (std::size_t i = 0; i < u->size(); ++i) n += u->member(i) && u->in_rotation(i) ? 1 : 0;
+                    return n;
+                  });
+}
+
 void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Responder respond) {
   auto call = std::make_shared<Call>();
   call->head = head_of(req);
@@ -149,12 +168,17 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   call->streamed = req.method() == http::Verb::get && http::accepts_event_stream(req);
   if (Cors::is_preflight(req)) return finish(call, cors.preflight(req), false);
   const auto path = path_of(req.target());
+  if (is_health(path) || path == kMetricsPath) call->route = std::string(path);
   if (is_health(path)) return finish(call, http::json_response(req, http::Status::ok, R"({"status":"UP"})"));
+  if (path == kMetricsPath) return finish(call, metrics_response(req, metrics));
   if (auto answer = control.handle(req, peer, routes)) return finish(call, std::move(*answer));
   call->record.request_id = trace_request(req).request_id;
   // The front end's files, open to all: what no route claims (the login form needs no token).
   if (!routes.route(path))
-    if (auto file = web.serve(req, path)) return finish(call, std::move(*file));
+    if (auto file = web.serve(req, path)) {
+      call->route = "web";
+      return finish(call, std::move(*file));
+    }
   strip_internal_headers(req);  // only the gateway says who is calling, and until when
   if (const auto problem = forwarded.admit(req, peer.address))
     return finish(call, http::error_response(req, http::Status::bad_request, *problem));
@@ -185,6 +209,7 @@ void Gateway::Impl::admit(const CallPtr& call, const std::optional<AuthResult>& 
   const Route* matched = routes.route(path);
   if (!matched)
     return finish(call, http::error_response(call->head, http::Status::not_found, "no route for " + std::string(path)));
+  call->route = matched->id;
   if (!matched->allows(call->head.method_string())) return finish(call, method_not_routed(call->head, *matched));
   call->upstream = routes.upstream(*matched);
   // A retry needs another instance; without one, no copy of the request is kept for it.
@@ -286,6 +311,8 @@ http::Response Gateway::Impl::decorated(const CallPtr& call, http::Response res,
   if (decorate) cors.decorate(call->head, res);
   if (!call->record.request_id.empty()) res.set(kRequestIdHeader, call->record.request_id);
   if (access_log) log_access(call->record, call->head, res);
+  record_request(metrics, call->head.method_string(), call->route, res.result_int(),
+                 std::chrono::steady_clock::now() - call->record.started);
   return res;
 }
 

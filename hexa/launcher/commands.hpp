@@ -23,5 +23,7 @@ int run_start(const std::string& target, const DataDir& data);
 int run_rollout(const std::string& target, bool gated, const DataDir& data);
 // Every system with a launcher under the data folder, or just `system`.
 int run_status(const std::optional<std::string>& system, const DataDir& data);
+// Prints (or writes to `out`) a Prometheus configuration scraping the running system (prometheus.hpp).
+int run_prometheus(const std::string& system, const DataDir& data, const std::optional<std::filesystem::path>& out);
 
 }  // namespace hexa::launcher

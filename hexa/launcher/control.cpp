@@ -2,11 +2,34 @@
 
 #include <algorithm>
 
+#include "hexa/runtime/metrics.hpp"
+
 namespace hexa::launcher {
 namespace {
 
 HttpAnswer message(int status, const std::string& text) {
   return {status, nlohmann::json{{"message", text}}.dump()};
+}
+
+// The launcher's view of its instances, for Prometheus (deploy/prometheus/alerts.yml): as
+// kube-state-metrics' restarts and readiness are on Kubernetes.
+std::string instance_metrics(const nlohmann::json& snapshot) {
+  Metrics metrics;
+  const std::string system = snapshot.value("system", "");
+  auto add = [&](const nlohmann::json& i) {
+    if (!i.is_object()) return;
+    const MetricLabels labels{{"system", system}, {"service", i.value("service", "")},
+                              {"instance", i.value("instance", "")}};
+    const double restarts = i.value("restarts", 0);
+    const double ready = i.value("state", "") == "ready" ? 1 : 0;
+    metrics.counter("hexa_launcher_instance_restarts_total", labels, "times the launcher restarted the instance",
+                    [restarts] { return restarts; });
+    metrics.gauge("hexa_launcher_instance_ready", labels, "1 when the instance is running and ready",
+                  [ready] { return ready; });
+  };
+  for (const auto& i : snapshot.value("instances", nlohmann::json::array())) add(i);
+  if (snapshot.contains("gateway")) add(snapshot["gateway"]);
+  return metrics.render();
 }
 
 }  // namespace
@@ -50,6 +73,8 @@ HttpAnswer ControlState::rollout(std::string_view method, std::string_view targe
 HttpAnswer ControlState::handle(std::string_view method, std::string_view target) {
   const std::scoped_lock lock(mutex_);
   if (method == "GET" && target == "/status") return {200, snapshot_.dump()};
+  if (method == "GET" && target == "/metrics")
+    return {200, instance_metrics(snapshot_), "text/plain; version=0.0.4; charset=utf-8"};
   if (target.starts_with("/rollout/")) return rollout(method, target);
   for (const auto& [prefix, kind] : {std::pair{"/stop/", Command::Kind::Stop},
                                     std::pair{"/start/", Command::Kind::Start}}) {

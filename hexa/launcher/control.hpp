@@ -1,6 +1,7 @@
 #pragma once
 // The control API of a running `hexa up`, on 127.0.0.1:<control_port>:
 //   GET  /status          the launcher.json document
+//   GET  /metrics         each instance's restarts and readiness, in Prometheus' text format
 //   POST /stop/<name>     stop a service's instances, or one instance ("reservation-2")
 //   POST /start/<name>    start them again (same ports)
 //   POST /rollout/<service>[?gate=0]   replace its instances one by one (rollout.hpp); answers

@@ -113,6 +113,8 @@ Json config_map(const Workload& w, const SystemSpec& spec) {
     data[fmt::format("SERVICES_{}_URL", Config::env_name(s.name))] = fmt::format("http://{}-{}:{}", spec.name, s.name, s.port);
   if (w.spec)
     for (const auto& [name, value] : w.spec->env) data[name] = value;
+  else
+    data["WEB_ROOT"] = fmt::format("/opt/hexa/web/{}", spec.name);  // the image's copy of build/web
   return cm;
 }
 

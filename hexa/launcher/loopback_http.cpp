@@ -38,7 +38,7 @@ class Session : public std::enable_shared_from_this<Session> {
       reply = {500, std::string(R"({"message":"internal error"})")};
     }
     response_.result(static_cast<unsigned>(reply.status));
-    response_.set(http::field::content_type, "application/json");
+    response_.set(http::field::content_type, reply.content_type);
     response_.body() = std::move(reply.body);
     response_.keep_alive(false);
     response_.prepare_payload();

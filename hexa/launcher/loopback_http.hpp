@@ -16,7 +16,8 @@ namespace hexa::launcher {
 
 struct HttpAnswer {
   int status = 0;
-  std::string body;  // JSON, both ways
+  std::string body;  // JSON, both ways (but the launcher's /metrics)
+  std::string content_type = "application/json";  // of an answer served
 };
 
 // One request on a fresh connection; nothing when no whole answer came within `timeout`.

@@ -73,6 +73,14 @@ int main(int argc, char** argv) {
   add_data_dir(*status_cmd, data);
   status_cmd->callback([&] { action = [&] { return hexa::launcher::run_status(system, data); }; });
 
+  std::string prom_system;
+  std::optional<std::filesystem::path> prom_out;
+  auto* prom_cmd = app.add_subcommand("prometheus", "write a Prometheus configuration scraping a running system");
+  prom_cmd->add_option("system", prom_system, "a running system")->required();
+  prom_cmd->add_option("--out,-o", prom_out, "the file to write (default: standard output)");
+  add_data_dir(*prom_cmd, data);
+  prom_cmd->callback([&] { action = [&] { return hexa::launcher::run_prometheus(prom_system, data, prom_out); }; });
+
   std::string k8s_system;
   std::optional<std::filesystem::path> k8s_out;
   auto* k8s_cmd = app.add_subcommand("k8s", "write a system's Kubernetes manifests (deploy/k8s/<system>/)");

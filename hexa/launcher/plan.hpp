@@ -18,10 +18,10 @@ struct UpOptions {
   std::string profiles;               // --profile "a,b"
   std::vector<std::string> env;       // --env "service:NAME=value" or "NAME=value" (all)
   std::vector<std::string> replicas;  // --replicas "service=N"
-  std::vector<std::string> autoscale;  // --autoscale "service=min:max:cpu" or "service"
-  int autoscale_window_s = 30;         // --autoscale-window: HPA's downscale stabilisation
   std::optional<std::filesystem::path> data_dir;
   bool free_ports = false;
+  std::vector<std::string> autoscale;  // --autoscale "service=min:max:cpu" or "service"
+  int autoscale_window_s = 30;         // --autoscale-window: HPA's downscale stabilisation
 };
 
 inline constexpr const char* kGateway = "gateway";

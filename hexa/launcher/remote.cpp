@@ -1,4 +1,4 @@
-// `hexa stop`, `hexa start`, `hexa status`: talk to a running `hexa up` through the control
+// `hexa stop`, `hexa start`, `hexa status`, `hexa prometheus`: talk to a running `hexa up` through the control
 // API it announces in <data>/<system>/launcher.json.
 #include <fmt/format.h>
 
@@ -10,6 +10,7 @@
 #include "hexa/launcher/commands.hpp"
 #include "hexa/launcher/loopback_http.hpp"
 #include "hexa/launcher/paths.hpp"
+#include "hexa/launcher/prometheus.hpp"
 #include "hexa/launcher/state_file.hpp"
 #include "hexa/launcher/table.hpp"
 
@@ -164,15 +165,28 @@ int run_status(const std::optional<std::string>& system, const DataDir& data) {
     try {
       const auto port = control_port(root, name);
       const auto state = fetch_status(port).value_or(json::object());
+      const auto usage = measure_usage(state);
       std::cout << fmt::format("{} (launcher pid {}, control http://127.0.0.1:{})\n", name,
                                state.value("pid", 0), port)
-                << render_table(state) << '\n';
+                << render_table(state, &usage) << '\n';
     } catch (const std::runtime_error& e) {
       std::cout << name << ": " << e.what() << "\n\n";
       code = 1;
     }
   }
   return code;
+}
+
+int run_prometheus(const std::string& system, const DataDir& data, const std::optional<std::filesystem::path>& out) {
+  const auto state = fetch_status(control_port(data_dir(data), system)).value_or(json::object());
+  const auto config = scrape_config(state, systems_dir().parent_path() / "deploy" / "prometheus" / "alerts.yml");
+  if (!out) {
+    std::cout << config;
+    return 0;
+  }
+  write_atomically(*out, config);
+  std::cout << fmt::format("wrote {}: prometheus --config.file={}\n", out->string(), out->string());
+  return 0;
 }
 
 }  // namespace hexa::launcher

@@ -29,4 +29,11 @@ InboundBulkheads::Permit InboundBulkheads::admit(http::Verb verb, std::string_vi
   return std::make_shared<resilience::Bulkhead::Permit>(std::move(*permit));
 }
 
+void InboundBulkheads::register_metrics(Metrics& metrics) const {
+  for (const auto& [collection, limit] : by_collection_)
+    metrics.counter("hexa_http_bulkhead_refused_requests_total", {{"resource", collection}},
+                    "writes refused with 503 because the resource's bulkhead was full",
+                    [b = limit.bulkhead.get()] { return static_cast<double>(b->refused()); });
+}
+
 }  // namespace hexa

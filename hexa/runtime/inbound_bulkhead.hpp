@@ -13,6 +13,7 @@
 #include "hexa/config/config.hpp"
 #include "hexa/http/message.hpp"
 #include "hexa/resilience/bulkhead.hpp"
+#include "hexa/runtime/metrics.hpp"
 
 namespace hexa {
 
@@ -28,6 +29,9 @@ class InboundBulkheads {
 
   // Throws Unavailable (the busy message) when the request's resource is full.
   Permit admit(http::Verb verb, std::string_view target);
+
+  // hexa_http_bulkhead_refused_requests_total{resource}, for each limited collection.
+  void register_metrics(Metrics& metrics) const;
 
  private:
   struct Limit {

@@ -101,6 +101,7 @@ std::size_t Policies::retry_parked(Transactor& tx) const {
       if (p.next_ms > now_ms()) continue;
       std::string error;
       const int failures = p.failures + 1;
+      if (wanted(p.event)) ++retried_;
       if (wanted(p.event) && attempt(p.event, tx, error) == Outcome::retry) {
         if (options_.max_attempts == 0 || failures < options_.max_attempts) {
           tx.write([&](UnitOfWork& uow) {

@@ -66,6 +66,7 @@ class Policies {
   std::uint64_t refused() const { return refused_.load(); }    // final refusals
   std::uint64_t parked() const { return parked_count_.load(); }  // times an event was parked
   std::uint64_t given_up() const { return given_up_.load(); }
+  std::uint64_t retried() const { return retried_.load(); }  // attempts at a parked event
   std::int64_t waiting(Transactor& tx) const;  // events parked now
 
  private:
@@ -95,6 +96,7 @@ class Policies {
   mutable std::atomic<std::uint64_t> refused_{0};
   mutable std::atomic<std::uint64_t> parked_count_{0};
   mutable std::atomic<std::uint64_t> given_up_{0};
+  mutable std::atomic<std::uint64_t> retried_{0};
 };
 
 }  // namespace hexa

@@ -154,6 +154,7 @@ class Service {
   std::optional<http::Response> refusal_before_route(const Router::Match& match, const http::Request& req);
   std::optional<http::Response> admit(const http::Request& req, InboundBulkheads::Permit& permit);
   void add_actuator_routes();
+  void add_runtime_metrics();
   void add_fault_control_route();
   void start_policies(Start start);
 

@@ -279,6 +279,23 @@ TEST_P(BusConformance, FailingHandlerGetsTheSameEventAgainAndKeepsOrder) {
   EXPECT_TRUE(eventually([&] { return sub->handled() == 20; }));
 }
 
+// lag() (for /actuator/prometheus): what is published and not handled, then 0 once handled.
+TEST_P(BusConformance, LagCountsWhatWaitsUnhandledThenFallsToZero) {
+  std::atomic<bool> refusing{true};
+  auto sub = bus_->subscribe(options("g", "m1"), [&](const Event&) {
+    if (refusing) throw std::runtime_error("not now");
+  });
+  const auto total_lag = [&] {
+    std::int64_t sum = 0;
+    for (const auto& p : sub->lag()) sum += p.lag;
+    return sum;
+  };
+  publish(10, 1);  // one key: one partition
+  EXPECT_TRUE(eventually([&] { return total_lag() == 10; }, 20s)) << total_lag();
+  refusing = false;
+  EXPECT_TRUE(eventually([&] { return sub->handled() == 10 && total_lag() == 0; }, 20s)) << total_lag();
+}
+
 // A batch handler that handles only the front of each batch (and, once, none without
 // throwing) gets the rest again, from the first unhandled event, in order; nothing it
 // reported handled comes again. A backlog comes in batches of more than one event.

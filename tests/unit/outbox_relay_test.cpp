@@ -116,6 +116,22 @@ TEST_F(OutboxRelayTest, KeepsEventsWhileTheBusIsDownThenPublishesThemInOrder) {
   EXPECT_TRUE(eventually([&] { return store_->outbox_batch(1).empty(); }));
 }
 
+// What /actuator/prometheus reports as hexa_outbox_events and hexa_outbox_oldest_age_seconds.
+TEST_F(OutboxRelayTest, ReportsTheBacklogWhileTheBusIsDownAndNoneOnceRelayed) {
+  bus_.set_down(true);
+  hexa::OutboxRelay relay(*store_, bus_, {.backoff_min = 10ms, .backoff_max = 40ms});
+  const auto before = hexa::now_ms();
+  commit_events(4);
+  relay.notify();
+  ASSERT_TRUE(eventually([&] { return relay.backlog().events == 4; })) << relay.backlog().events;
+  EXPECT_GE(relay.backlog().oldest_ms, before);
+  EXPECT_LE(relay.backlog().oldest_ms, hexa::now_ms());
+  bus_.set_down(false);
+  ASSERT_TRUE(eventually([&] { return relay.backlog().events == 0; }));
+  EXPECT_EQ(relay.backlog().oldest_ms, 0);
+  EXPECT_EQ(relay.relayed(), 4u);
+}
+
 TEST_F(OutboxRelayTest, NotifyDoesNotCutTheBackOffShort) {
   bus_.set_down(true);
   hexa::OutboxRelay relay(*store_, bus_, {.backoff_min = 200ms, .backoff_max = 200ms});

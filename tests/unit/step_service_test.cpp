@@ -91,6 +91,12 @@ TEST(StepService, ParksWhileTheWebhookIsDownDeliversOnceInOrderWhenBackAndSkipsH
     return text && text->find("hexa_events_parked_total 3") != std::string::npos;
   };
   ASSERT_TRUE(eventually(parked, 10s)) << "all three wait: the webhook is down";
+  auto retried = [&] {  // parked events are tried again while it stays down, and counted
+    auto text = get("/actuator/prometheus");
+    return text && text->find("hexa_events_retried_total ") != std::string::npos &&
+           text->find("hexa_events_retried_total 0\n") == std::string::npos;
+  };
+  ASSERT_TRUE(eventually(retried, 10s)) << "retries are counted";
   auto notes = [&] {
     auto body = get("/notes");
     std::vector<std::string> out;
