@@ -15,12 +15,14 @@ namespace hexa {
 std::unique_ptr<Channel> open_channel(const std::string& name, const Config& config, http::Client& client) {
   const std::string prefix = "channels." + name + ".";
   const std::string type = config.get(prefix + "type", "log");
+  // The webhook's settings are read whatever the kind: switching an environment to `type: log`
+  // keeps its url and timeout valid, while a misspelt key is still refused by the check.
+  const std::string url = config.get(prefix + "url", "");
+  const auto timeout = std::chrono::milliseconds(config.get_int(prefix + "timeout-ms", 2000));
   if (type == "log") return std::make_unique<LogChannel>(name);
   if (type == "webhook") {
-    const std::string url = config.get(prefix + "url", "");
     if (url.empty()) throw std::runtime_error(fmt::format("channel '{}' is a webhook: set {}url", name, prefix));
-    return std::make_unique<WebhookChannel>(name, url, std::chrono::milliseconds(config.get_int(prefix + "timeout-ms", 2000)),
-                                            client);
+    return std::make_unique<WebhookChannel>(name, url, timeout, client);
   }
   throw std::runtime_error(fmt::format("{}type: '{}' is not a channel kind (webhook | log)", prefix, type));
 }

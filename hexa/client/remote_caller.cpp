@@ -19,6 +19,14 @@ resilience::TimePoint steady_at(std::int64_t epoch_ms) {
   return resilience::steady_clock()() + std::chrono::milliseconds(epoch_ms - now_ms());
 }
 
+// A refusal's reason as the callee gave it: the "message" of its error JSON, else its body.
+std::string reason_of(const std::string& body) {
+  const auto j = rest::parse(body);
+  if (j.is_object())
+    if (const auto m = j.find("message"); m != j.end() && m->is_string()) return m->get<std::string>();
+  return body;
+}
+
 }  // namespace
 
 RemoteCaller::RemoteCaller(http::Client& client, const Config& config, std::string service, Metrics& metrics)
@@ -154,7 +162,7 @@ std::optional<rest::Json> RemoteCaller::call(http::Verb verb, const std::string&
   const int status = static_cast<int>(reply.response.result_int());
   if (status == 404 && verb == http::Verb::get) return std::nullopt;
   if (status >= 400 && status < 500)
-    throw Refused(status, fmt::format("{} refused ({}): {}", service_, status, reply.response.body()));
+    throw Refused(status, fmt::format("{} refused ({}): {}", service_, status, reason_of(reply.response.body())));
   if ((status < 200 || status >= 300) && may_have_acted)
     throw Uncertain(fmt::format("{} answered {} after an attempt of unknown outcome", service_, status));
   if (status < 200 || status >= 300)

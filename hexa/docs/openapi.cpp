@@ -132,6 +132,7 @@ Json answer(const std::string& description, const std::string& schema = "Error")
 Json errors(std::initializer_list<int> codes) {
   static const std::map<int, std::string> why{
       {400, "the request is invalid (the message names the field)"},
+      {403, "a command this caller may not run: one for a role it lacks, or a value only the service sets"},
       {404, "no such item, or none it refers to (or not the caller's)"},
       {405, "the method is not allowed on this resource (the message says why)"},
       {409, "the change conflicts with the item's state"},
@@ -168,6 +169,13 @@ void add_paths(Json& paths, const Json& m) {
   };
   const std::string path = res["path"];
   const bool guarded = res.value("guarded", false);
+  // A command limited to a role or to services (CommandAccess): writes that may run it say 403.
+  const bool limited = std::ranges::any_of(m.value("commands", Json::array()), [](const Json& c) {
+    return c.contains("roles") || c.contains("servicesOnly");
+  });
+  const auto may_refuse_the_caller = [limited](Json& op) {
+    if (limited) with(op, errors({403}));
+  };
   Json& list = paths[path];
   list["get"] = {{"tags", {collection}}, {"operationId", "list" + capital(collection)},
                  {"summary", "The " + collection + ", a page at a time"}, {"parameters", paging_parameters()},
@@ -181,6 +189,7 @@ void add_paths(Json& paths, const Json& m) {
       op["responses"]["200"] = answer("an existing item: the same " + (res["idempotentOn"].is_null() ? key : res["idempotentOn"].get<std::string>()), name);
     with(op, errors({400, 404, 409, 415, 503}));  // 404: the domain may find what it refers to missing
     if (guarded) op["description"] = "Counts only once another service said yes (a guarded creation).";
+    if (res.value("postUpdatesByKey", false)) may_refuse_the_caller(op);
     list["post"] = std::move(op);
   }
   const Json* key_field = field_named(m, key);
@@ -196,6 +205,7 @@ void add_paths(Json& paths, const Json& m) {
                    {"requestBody", {{"required", true}, {"content", json_content(name + "Input")}}},
                    {"responses", {{"200", answer("replaced", name)}}}};
     with(item["put"], errors({400, 404, 409, 415, 503}));
+    if (res.value("putRunsCommands", false)) may_refuse_the_caller(item["put"]);
   }
   if (allows("PATCH")) {
     item["patch"] = {{"tags", {collection}}, {"operationId", "patch" + name},
@@ -203,6 +213,7 @@ void add_paths(Json& paths, const Json& m) {
                      {"requestBody", {{"required", true}, {"content", json_content(name + "Patch")}}},
                      {"responses", {{"200", answer("changed", name)}}}};
     with(item["patch"], errors({400, 404, 409, 415, 503}));
+    may_refuse_the_caller(item["patch"]);
   }
   if (allows("DELETE")) {
     item["delete"] = {{"tags", {collection}}, {"operationId", "delete" + name},

@@ -186,6 +186,9 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   if (authenticator && ambiguous_path(path))
     return finish(call, http::error_response(req, http::Status::bad_request, "ambiguous path"));
   call->request = upstream_request(std::move(req), peer, server.port());
+  // From outside, and whether callers' roles are checked (rest/caller.hpp): a service tells a
+  // client's request from another service's by it.
+  call->request.set(rest::kGatewayHeader, authenticator ? "secure" : "open");
   if (open) return admit(call, std::nullopt);
   authenticator->authenticate(call->request[Field::authorization],
                               [this, call](AuthResult result) { admit(call, result); });

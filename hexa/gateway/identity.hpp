@@ -10,12 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "hexa/http/message.hpp"
+#include "hexa/rest/caller.hpp"
 #include "hexa/rest/ownership.hpp"
 
 namespace hexa::gateway {
 
 inline constexpr std::string_view kSubjectHeader = "X-Auth-Subject";
-inline constexpr std::string_view kRolesHeader = "X-Auth-Roles";    // comma-separated
+inline constexpr std::string_view kRolesHeader = rest::kRolesHeader;  // comma-separated
 inline constexpr std::string_view kClientHeader = "X-Auth-Client-Id";
 // The subject again, present only when the caller may see no more than what it owns.
 inline constexpr std::string_view kOwnerHeader = rest::kOwnerHeader;

@@ -2,24 +2,15 @@
 // Private to hexa/gateway: config lists arrive as "a, b,c" (see Config's flattening), and lists
 // of maps as children "0", "1", ... of their key.
 #include <algorithm>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "hexa/config/config.hpp"
+#include "hexa/config/split_list.hpp"
 
 namespace hexa::gateway {
 
-inline std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
+using hexa::split_list;  // hexa/config/split_list.hpp
 
 // The children of `prefix` in the file's order: Config lists them in text order ("10" before
 // "2"), which would reorder a list of ten or more.

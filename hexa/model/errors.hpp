@@ -25,6 +25,10 @@ struct NotFound : Error {
 struct NotAllowed : Error {  // a method the domain does not allow on a resource (405)
   explicit NotAllowed(std::string message) : Error(405, std::move(message)) {}
 };
+// A caller who may not ask this, such as a customer checking a guest out (403).
+struct Forbidden : Error {
+  explicit Forbidden(std::string message) : Error(403, std::move(message)) {}
+};
 // An illegal state transition, such as cancelling a cancelled contract (409).
 struct Conflict : Error {
   explicit Conflict(std::string message) : Error(409, std::move(message)) {}

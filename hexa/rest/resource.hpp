@@ -12,6 +12,7 @@
 //          .confirmed = [&](const Reservation& r) -> std::optional<bool> { ... },  // did payment act?
 //          .then = [](Reservation& r, hexa::UnitOfWork& uow) { r.paid(); uow.raise(...); },
 //          .fallback = "payment is busy, please try again later"})
+//      .command("reserveStatus", "checkOut", check_out, {.roles = {"MANAGER"}})  // 403 for a customer
 //      .post_updates_by_key();                             // the seed re-POSTs reservation 1 to pay
 //
 // Guarantees of a guarded command: see rest::CommandGuard (resource_core.hpp).
@@ -25,6 +26,10 @@
 namespace hexa {
 
 enum class Method { Post, Put, Patch, Delete };
+
+// Who may run a command: {.roles = {"MANAGER"}} (a caller the gateway checks needs one; see
+// rest/caller.hpp for who is checked), or {.services_only = "why"} (no caller from outside).
+using CommandAccess = rest::CommandAccess;
 
 // A guarded command, typed (rest::CommandGuard says what each part does and when it runs).
 template <class T>
@@ -49,22 +54,23 @@ class Resource {
 
   Resource& on_created(Hook fn) { spec_.on_created = typed(std::move(fn)); return *this; }
   Resource& on_updated(Hook fn) { spec_.on_updated = typed(std::move(fn)); return *this; }
-  // PATCH {field: value} runs `fn` (a domain command) instead of assigning the field.
-  Resource& command(std::string field, std::string value, Hook fn) {
-    spec_.commands.push_back({std::move(field), std::move(value), typed(std::move(fn)), std::nullopt});
+  // PATCH {field: value} runs `fn` (a domain command) instead of assigning the field; `access`
+  // limits who may ask (CommandAccess: a role, or other services only).
+  Resource& command(std::string field, std::string value, Hook fn, CommandAccess access = {}) {
+    spec_.commands.push_back({std::move(field), std::move(value), typed(std::move(fn)), std::nullopt, std::move(access)});
     return *this;
   }
   // A command that counts only once another service said yes: .command(f, v).guarded_by({...}).
   class GuardedCommand {
    public:
-    GuardedCommand(Resource& resource, std::string field, std::string value)
-        : resource_(resource), field_(std::move(field)), value_(std::move(value)) {}
+    GuardedCommand(Resource& resource, std::string field, std::string value, CommandAccess access)
+        : resource_(resource), field_(std::move(field)), value_(std::move(value)), access_(std::move(access)) {}
     Resource& guarded_by(CommandGuard<T> g) {
       rest::CommandGuard guard{
           [confirm = std::move(g.confirm)](const Record& r, std::int64_t deadline) { confirm(from_record<T>(r), deadline); },
           [confirmed = std::move(g.confirmed)](const Record& r) { return confirmed(from_record<T>(r)); },
           typed(std::move(g.then)), std::move(g.fallback), g.timeout_ms};
-      resource_.spec_.commands.push_back({std::move(field_), std::move(value_), {}, std::move(guard)});
+      resource_.spec_.commands.push_back({std::move(field_), std::move(value_), {}, std::move(guard), std::move(access_)});
       return resource_;
     }
 
@@ -72,9 +78,10 @@ class Resource {
     Resource& resource_;
     std::string field_;
     std::string value_;
+    CommandAccess access_;
   };
-  GuardedCommand command(std::string field, std::string value) {
-    return GuardedCommand(*this, std::move(field), std::move(value));
+  GuardedCommand command(std::string field, std::string value, CommandAccess access = {}) {
+    return GuardedCommand(*this, std::move(field), std::move(value), std::move(access));
   }
   // A POST whose body names an existing item's key updates it (equal values left alone, a
   // changed command field runs its command); an unknown generated key is 404.

@@ -11,6 +11,7 @@
 
 #include "hexa/http/event_stream.hpp"
 #include "hexa/model/errors.hpp"
+#include "hexa/rest/caller.hpp"
 #include "hexa/rest/live_feed.hpp"
 #include "hexa/rest/ownership.hpp"
 #include "hexa/rest/public_url.hpp"
@@ -282,14 +283,26 @@ std::optional<http::Response> ResourceCore::saved_answer(const http::Request& re
   return tx_.read([&](UnitOfWork& uow) { return saved_answer(req, uow); });
 }
 
+// A later answer (a pending creation settled) replaces the one saved before.
 void ResourceCore::remember(UnitOfWork& uow, const http::Request& req, const http::Response& res) {
   const std::string key = idempotency_key(req, spec_.model->collection);
   if (key.empty()) return;
   const auto location = res.find(http::beast_http::field::location);
-  uow.transaction().insert(idempotency_schema(),
-                           Record{{"key", key}, {"status", static_cast<std::int64_t>(res.result_int())},
-                                  {"location", location == res.end() ? "" : std::string(location->value())},
-                                  {"body", res.body()}});
+  const Record answer{{"key", key}, {"status", static_cast<std::int64_t>(res.result_int())},
+                      {"location", location == res.end() ? "" : std::string(location->value())},
+                      {"body", res.body()}};
+  auto& t = uow.transaction();
+  const auto saved = t.select(idempotency_schema(), Query{{{"key", key}}, {}, 0, 1});
+  if (saved.empty()) t.insert(idempotency_schema(), answer);
+  else t.update(idempotency_schema(), row_id(saved.front()), answer);
+}
+
+void ResourceCore::forget(UnitOfWork& uow, const http::Request& req) {
+  const std::string key = idempotency_key(req, spec_.model->collection);
+  if (key.empty()) return;
+  auto& t = uow.transaction();
+  for (const auto& saved : t.select(idempotency_schema(), Query{{{"key", key}}, {}, 0, 1}))
+    t.remove(idempotency_schema(), row_id(saved));
 }
 
 // f(UnitOfWork&) -> the answer, in one transaction with the record of that answer.
@@ -407,14 +420,12 @@ http::Response ResourceCore::search(const http::Request& req, const std::string&
 
 // ---- creation
 
-Record ResourceCore::insert_pending(Record r, std::int64_t until_ms) {
-  return tx_.write([&](UnitOfWork& uow) {
-    const std::int64_t id = uow.insert_row(*spec_.model, r);
-    uow.transaction().update(schema_, id, Record{{kPending, true}, {kPendingUntil, until_ms}});
-    r["id"] = id;
-    r[kPending] = true;
-    return r;
-  });
+Record ResourceCore::insert_pending(UnitOfWork& uow, Record r, std::int64_t until_ms) {
+  const std::int64_t id = uow.insert_row(*spec_.model, r);
+  uow.transaction().update(schema_, id, Record{{kPending, true}, {kPendingUntil, until_ms}});
+  r["id"] = id;
+  r[kPending] = true;
+  return r;
 }
 
 Record ResourceCore::complete(std::int64_t id, const std::function<void(UnitOfWork&, const Record&)>& also) {
@@ -481,7 +492,14 @@ http::Response ResourceCore::create_guarded(const http::Request& req, Record r) 
   const auto deadline = request_deadline(req);
   std::int64_t until = now_ms() + g.timeout_ms;
   if (deadline && *deadline < until) until = *deadline;
-  Record pending = insert_pending(std::move(r), until + kReconcileMarginMs);
+  // The Idempotency-Key is taken with the pending row, in its transaction, answered "pending"
+  // (202) until the callee's answer replaces it: a retry meanwhile neither adds a row nor asks.
+  Record pending;
+  const http::Response first = write_answer(req, [&](UnitOfWork& uow) {
+    pending = insert_pending(uow, r, until + kReconcileMarginMs);
+    return item_response(req, http::Status::accepted, pending);
+  });
+  if (pending.empty()) return first;  // a retry under the key of a creation already under way
   const auto id = row_id(pending);
   CorrelationScope scope(UnitOfWork::key_text(pending[spec_.model->key]));
   try {
@@ -491,7 +509,10 @@ http::Response ResourceCore::create_guarded(const http::Request& req, Record r) 
     return accepted(req, pending);
   } catch (const Error& e) {
     spdlog::info("{} {}: refused ({}); not stored", spec_.model->name, id, e.what());
-    tx_.write([&](UnitOfWork& uow) { uow.transaction().remove(schema_, id); });
+    tx_.write([&](UnitOfWork& uow) {
+      uow.transaction().remove(schema_, id);
+      forget(uow, req);  // nothing was done: a retry under the key tries again
+    });
     if (const auto* busy = dynamic_cast<const Unavailable*>(&e)) throw Unavailable(g.fallback_message, busy->retry_after_s);
     throw Unavailable(g.fallback_message);
   } catch (const std::exception& e) {
@@ -642,6 +663,13 @@ const Command* ResourceCore::guarded_in(const Record& changes) const {
   return nullptr;
 }
 
+void ResourceCore::admit(const Command& cmd, const http::Request& req) const {
+  const Caller caller = Caller::of(req);
+  if (!cmd.access.services_only.empty() && caller.from_outside()) throw Forbidden(cmd.access.services_only);
+  if (!caller.may_act_as(cmd.access.roles))
+    throw Forbidden(fmt::format("only a {} may set {} to {}", fmt::join(cmd.access.roles, " or "), cmd.field, cmd.value));
+}
+
 void ResourceCore::refuse_if_pending(const Record& current) const {
   auto it = current.find(kCommandPending);
   if (it != current.end() && it->second == Value(true))
@@ -650,7 +678,8 @@ void ResourceCore::refuse_if_pending(const Record& current) const {
                                std::get<std::string>(current.at(kCommand))));
 }
 
-void ResourceCore::apply_changes(Record& current, const Record& changes, Changes how, UnitOfWork& uow) {
+void ResourceCore::apply_changes(const http::Request& req, Record& current, const Record& changes, Changes how,
+                                 UnitOfWork& uow) {
   const ModelInfo& m = *spec_.model;
   bool plain_change = false;
   for (const auto& [field, value] : changes) {
@@ -661,6 +690,7 @@ void ResourceCore::apply_changes(Record& current, const Record& changes, Changes
     if (how == Changes::Seed && value == current[field]) continue;  // a whole item sent back: left alone
     const FieldInfo& f = *m.field(field);
     if (const Command* cmd = command_for(field, value)) {
+      admit(*cmd, req);
       cmd->run(current, uow);
     } else if (f.rules.settled && value != current[field]) {
       throw Conflict(fmt::format("field '{}' was settled with another service when this {} was created; "
@@ -688,7 +718,7 @@ http::Response ResourceCore::change(const http::Request& req, const Value& key, 
   return write_answer(req, [&](UnitOfWork& uow) {
     Record current = visible(uow, key, owner);
     refuse_if_pending(current);
-    apply_changes(current, changes, how, uow);
+    apply_changes(req, current, changes, how, uow);
     uow.transaction().update(schema_, row_id(current), UnitOfWork::without_id(current));
     return item_response(req, http::Status::ok, current);
   });
@@ -696,6 +726,7 @@ http::Response ResourceCore::change(const http::Request& req, const Value& key, 
 
 http::Response ResourceCore::run_guarded(const http::Request& req, const Value& key, const Record& changes,
                                          const Command& cmd) {
+  admit(cmd, req);
   const CommandGuard& g = *cmd.guard;
   const Owner owner = owner_of_call(req);
   const std::string name = cmd.field + "=" + cmd.value;

@@ -15,7 +15,8 @@
 // one command pending per item (a second write meanwhile is 409), and an unknown outcome is
 // settled by reconcile() (see CommandGuard). A field with {.settled = true} (an amount agreed
 // with pay) is given on create and then changed by a command only: PATCH/PUT changing it is
-// 409 with the reason, nothing changed (sending its current value is fine).
+// 409 with the reason, nothing changed (sending its current value is fine). A command may be
+// limited to callers holding a role, or to other services (CommandAccess): else 403.
 //
 // Unknown outcomes: every refusal is true. A guarded creation or command answers
 //   - 201/200 when the callee said yes (the change is made),
@@ -81,12 +82,25 @@ struct CommandGuard {
   std::int64_t timeout_ms = 5000;  // bounds the whole confirm (the Remote's own timeout is per attempt)
 };
 
+// Who may run a command (caller.hpp says how a service knows who calls). A refused caller gets
+// 403 with the reason before anything is read or asked: nothing changes.
+struct CommandAccess {
+  // Non-empty: a caller the gateway checks (security on) needs one of these roles. Service calls
+  // and a gateway that checks nobody (the open default profile) are let through.
+  std::vector<std::string> roles;
+  // Non-empty: the value is the service's to set (another service asks for it, a policy sets it
+  // in its own unit of work); every caller from outside is refused, in every profile, with
+  // this reason ("a booking becomes Printed when its ticket is printed").
+  std::string services_only;
+};
+
 // PATCH {field: value} runs a domain command instead of a plain assignment.
 struct Command {
   std::string field;
   std::string value;
   RecordHook run;                    // a plain command (in the request's transaction)
   std::optional<CommandGuard> guard;  // or a guarded one
+  CommandAccess access;
 };
 
 // A creation that needs another service's yes before it counts (contract -> pay). The new row
@@ -154,14 +168,15 @@ class ResourceCore {
   http::Response accepted(const http::Request& req, const Record& pending);  // 202 + Location
   Value key_of(const std::string& text) const;
 
-  Record insert_pending(Record r, std::int64_t until_ms);
+  Record insert_pending(UnitOfWork& uow, Record r, std::int64_t until_ms);
   Record complete(std::int64_t id, const std::function<void(UnitOfWork&, const Record&)>& also = {});
   int reconcile_creations();
   int reconcile_commands();
   void settle_command(Record row);
   const Command* command_for(const std::string& field, const Value& value) const;
   const Command* guarded_in(const Record& changes) const;
-  void apply_changes(Record& current, const Record& changes, Changes how, UnitOfWork& uow);
+  void admit(const Command& cmd, const http::Request& req) const;  // 403 for a caller it is not for
+  void apply_changes(const http::Request& req, Record& current, const Record& changes, Changes how, UnitOfWork& uow);
   void refuse_if_pending(const Record& current) const;
   void set_marker(std::int64_t id, const Value& command, const Value& until);
   http::Response item_response(const http::Request& req, http::Status status, const Record& r);
@@ -173,6 +188,7 @@ class ResourceCore {
   std::optional<http::Response> saved_answer(const http::Request& req);
   std::optional<http::Response> saved_answer(const http::Request& req, UnitOfWork& uow);
   void remember(UnitOfWork& uow, const http::Request& req, const http::Response& res);
+  void forget(UnitOfWork& uow, const http::Request& req);  // a refusal: the key may be tried again
   template <class F>
   http::Response write_answer(const http::Request& req, F&& f);
 

@@ -119,7 +119,12 @@ Json describe(const ServiceDeclarations& d) {
     j["onCreated"] = static_cast<bool>(spec.on_created);
     j["onUpdated"] = static_cast<bool>(spec.on_updated);
     Json commands = Json::array();
-    for (const auto& c : spec.commands) commands.push_back({{"field", c.field}, {"value", c.value}, {"guarded", c.guard.has_value()}});
+    for (const auto& c : spec.commands) {
+      Json command{{"field", c.field}, {"value", c.value}, {"guarded", c.guard.has_value()}};
+      if (!c.access.roles.empty()) command["roles"] = c.access.roles;  // said only when limited
+      if (!c.access.services_only.empty()) command["servicesOnly"] = c.access.services_only;
+      commands.push_back(std::move(command));
+    }
     j["commands"] = commands;
     Json raises = Json::array();
     for (const auto* e : raised_event_types())

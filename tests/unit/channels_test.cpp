@@ -100,6 +100,19 @@ TEST(Channels, TheKindComesFromConfigurationLogByDefault) {
   hexa::open_channel("alerts", config_of("{}"), client)->send("hello", {hexa::now_ms() + 100, "k"});  // never fails
 }
 
+// A webhook switched to the log by one line keeps its other settings: the configuration check
+// accepts them, and still refuses a misspelt one.
+TEST(Channels, ALogChannelAcceptsTheWebhooksSettingsButNoTypo) {
+  hexa::http::Client client;
+  const auto logged = config_of("channels:\n  alerts:\n    type: log\n    url: http://127.0.0.1:1/hooks\n"
+                                "    timeout-ms: 500\n");
+  EXPECT_EQ(hexa::open_channel("alerts", logged, client)->kind(), "log");
+  EXPECT_NO_THROW(logged.check_known());
+  const auto typo = config_of("channels:\n  alerts:\n    type: log\n    timeout-msec: 500\n");
+  hexa::open_channel("alerts", typo, client);
+  EXPECT_THROW(typo.check_known(), std::runtime_error);
+}
+
 TEST(Channels, AWebhookPostsTheTextWithItsIdempotencyKey) {
   Receiver receiver;
   hexa::http::Client client;

@@ -162,12 +162,14 @@ TEST_F(SecureGateway, NoTokenIs401WithABearerChallengeAndNeverReachesTheService)
 
 TEST_F(SecureGateway, AValidTokenReachesTheServiceWithTheCallersIdentityOnly) {
   const Reply r = call(Verb::get, "/contracts/1", customer(),
-                       {{"X-Auth-Roles", "MANAGER"}, {"x-auth-subject", "manager"}, {"X-Auth-Anything", "x"}});
+                       {{"X-Auth-Roles", "MANAGER"}, {"x-auth-subject", "manager"}, {"X-Auth-Anything", "x"},
+                        {"X-Hexa-Gateway", "open"}});
   ASSERT_EQ(r.response.result(), Status::ok) << r.response.body();
   const auto seen = service_.seen();
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0]["X-Auth-Subject"], "customer");
   EXPECT_EQ(seen[0]["X-Auth-Roles"], "CUSTOMER") << "what the client claimed is replaced";
+  EXPECT_EQ(seen[0]["X-Hexa-Gateway"], "secure") << "its roles are checked (rest/caller.hpp)";
   EXPECT_EQ(seen[0].count("X-Auth-Anything"), 0u);
   EXPECT_EQ(seen[0].count("X-Auth-Client-Id"), 0u);
   EXPECT_EQ(seen[0]["X-Forwarded-For"], "127.0.0.1") << "forwarding headers as before";

@@ -264,6 +264,7 @@ TEST_F(GatewayTest, ReplacesInternalAndForwardedHeadersAClientSentWithItsOwn) {
   req.set("X-Request-Deadline", "1");
   req.set("X-Auth-Owner", "someone");
   req.set("X-Hexa-Anything", "x");
+  req.set("X-Hexa-Gateway", "");  // "a service call": a client may not say it
   req.set("X-Forwarded-Host", "evil.example");
   req.set("X-Forwarded-Proto", "javascript");
   req.set("X-Forwarded-Port", "666");
@@ -281,6 +282,7 @@ TEST_F(GatewayTest, ReplacesInternalAndForwardedHeadersAClientSentWithItsOwn) {
   EXPECT_LE(deadline, hexa::now_ms() + 300);
   EXPECT_EQ(seen[0].count("X-Auth-Owner"), 0u);
   EXPECT_EQ(seen[0].count("X-Hexa-Anything"), 0u);
+  EXPECT_EQ(seen[0]["X-Hexa-Gateway"], "open") << "from outside, through a gateway that checks nobody (rest/caller.hpp)";
   EXPECT_EQ(seen[0].count(bhttp::field::forwarded), 0u);
   EXPECT_EQ(seen[0]["X-Forwarded-Host"], host);
   EXPECT_EQ(seen[0]["X-Forwarded-Proto"], "http");

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <mutex>
 
+#include <fmt/format.h>
+
 #include "hexa/client/question_scope.hpp"
 #include "hexa/client/remote_caller.hpp"
 #include "hexa/http/server.hpp"
@@ -162,6 +164,8 @@ TEST_F(RemoteCallerTest, ClientErrorsAreRefusalsServerErrorsAreUnavailable) {
       FAIL() << "a " << static_cast<int>(status) << " is a refusal, not Unavailable";
     } catch (const hexa::Refused& e) {
       EXPECT_EQ(e.status(), static_cast<int>(status));
+      EXPECT_EQ(std::string(e.what()), fmt::format("pay refused ({}): answer", static_cast<int>(status)))
+          << "the callee's reason, lifted from its error JSON";
     }
     EXPECT_EQ(calls_, 1) << "a refusal is not retried";
   }

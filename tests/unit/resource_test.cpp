@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <future>
 #include <filesystem>
+#include <map>
 #include <fmt/format.h>
 #include <random>
 #include <thread>
@@ -93,9 +96,15 @@ class ResourceTest : public ::testing::Test {
   Response call(Verb verb, const std::string& target, const std::string& body = "") { return call_as("", verb, target, body); }
   // As a caller limited to its own rows (none: `owner` empty).
   Response call_as(const std::string& owner, Verb verb, const std::string& target, const std::string& body = "") {
+    if (owner.empty()) return call_with({}, verb, target, body);
+    return call_with({{std::string(hexa::rest::kOwnerHeader), owner}}, verb, target, body);
+  }
+  // With the headers a gateway writes (X-Hexa-Gateway, X-Auth-Roles; rest/caller.hpp).
+  Response call_with(const std::map<std::string, std::string>& headers, Verb verb, const std::string& target,
+                     const std::string& body = "") {
     Request req{verb, target, 11};
     req.set(hexa::http::beast_http::field::host, "localhost:8088");
-    if (!owner.empty()) req.set(hexa::rest::kOwnerHeader, owner);
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.body() = body;
     auto m = router_.match(verb, target);
     if (!m.route) return Response{m.path_known ? hexa::http::Status::method_not_allowed : hexa::http::Status::not_found, 11};
@@ -296,6 +305,44 @@ TEST_F(ResourceTest, ARetryOfA202UnderItsIdempotencyKeyAsksNobodyAgain) {
   EXPECT_EQ(asked, 1) << "one contract, one payment asked";
 }
 
+// The client gave up waiting and retried under the same key while the callee was still asked:
+// the retry is told "pending" (202, the same item), no second row is stored, nobody asked twice.
+TEST_F(ResourceTest, ARetryUnderTheSameKeyWhileTheFirstIsAskingAddsNoSecondRow) {
+  auto spec = contracts();
+  std::atomic<int> asked = 0;
+  std::promise<void> retried;
+  auto retried_done = retried.get_future().share();
+  hexa::Resource<Contract>(spec).guarded_by(
+      [&asked, retried_done](const Contract&, std::int64_t) {
+        ++asked;
+        retried_done.wait_for(std::chrono::seconds(10));  // the callee answers after the retry
+      },
+      [](const Contract&) { return std::optional<bool>(true); }, "payment is busy", 5000);
+  serve(std::move(spec));
+  auto sign = [this] {
+    Request req{Verb::post, "/contracts", 11};
+    req.set(hexa::http::beast_http::field::host, "localhost:8088");
+    req.set(hexa::kIdempotencyKeyHeader, "sign-1");
+    req.body() = R"({"custName":"a","amt":5})";
+    auto m = router_.match(Verb::post, "/contracts");
+    return m.route->handler(req, m.params);
+  };
+  auto first = std::async(std::launch::async, sign);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (asked == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_EQ(asked, 1) << "the first is asking the callee";
+  const auto retry = sign();
+  retried.set_value();
+  const auto done = first.get();
+  EXPECT_EQ(retry.result_int(), 202) << retry.body();
+  EXPECT_EQ(retry[hexa::http::beast_http::field::location], "http://localhost:8088/contracts/1");
+  EXPECT_EQ(done.result_int(), 201) << done.body();
+  EXPECT_EQ(asked, 1) << "the retry asked nobody";
+  const auto rows = tx_->read([this](hexa::UnitOfWork& uow) { return uow.transaction().count(core_->storage_schema(), {}); });
+  EXPECT_EQ(rows, 1) << "one row, pending or not";
+  EXPECT_EQ(sign().result_int(), 201) << "a retry after the answer gets the answer";
+}
+
 TEST_F(ResourceTest, ASettledFieldIsChangedByNoPatchNorPut) {
   hexa::rest::ResourceSpec spec;
   hexa::Resource<Paid>{spec};
@@ -381,6 +428,64 @@ TEST_F(ResourceTest, ACallerLimitedToItsOwnRowsSeesNoOtherRowsAndCannotChangeThe
       << "nor handed to someone else";
   EXPECT_EQ(call_as("kim", Verb::patch, "/contracts/1", R"({"status":"cancelled"})").result_int(), 200);
   EXPECT_EQ(outbox_size(), before + 1);
+}
+
+// A command limited to a role asks it of callers a secure gateway vouches for; a service call
+// and an open gateway (the default profile, no roles known) are let through.
+TEST_F(ResourceTest, ACommandLimitedToARoleRefusesACheckedCallerWithoutIt) {
+  hexa::rest::ResourceSpec spec;
+  hexa::Resource<Contract>(spec).command(
+      "status", "cancelled", [](Contract& c, hexa::UnitOfWork& uow) { c.cancel(); uow.raise(hexa::copy_fields<ContractCanceled>(c)); },
+      {.roles = {"MANAGER", "ADMIN"}});
+  serve(std::move(spec));
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"kim","amt":5})").result_int(), 201);
+  const std::string cancel = R"({"status":"cancelled"})";
+  const std::map<std::string, std::string> customer{{"X-Hexa-Gateway", "secure"}, {"X-Auth-Roles", "CUSTOMER"}};
+
+  const auto refused = call_with(customer, Verb::patch, "/contracts/1", cancel);
+  EXPECT_EQ(refused.result_int(), 403);
+  EXPECT_EQ(refused.body(), "only a MANAGER or ADMIN may set status to cancelled");
+  EXPECT_EQ(call_with({{"X-Hexa-Gateway", "secure"}}, Verb::patch, "/contracts/1", cancel).result_int(), 403)
+      << "an open path under security: no roles";
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/1").body())["status"], "contracted") << "nothing changed";
+  EXPECT_EQ(outbox_size(), 0u);
+
+  EXPECT_EQ(call_with({{"X-Hexa-Gateway", "secure"}, {"X-Auth-Roles", "CUSTOMER, ADMIN"}}, Verb::patch,
+                      "/contracts/1", cancel).result_int(), 200);
+  EXPECT_EQ(call_with({{"X-Hexa-Gateway", "open"}}, Verb::patch, "/contracts/2", cancel).result_int(), 200)
+      << "the open profile checks no roles";
+  EXPECT_EQ(call(Verb::patch, "/contracts/3", cancel).result_int(), 200) << "a service call";
+  EXPECT_EQ(call_with({{"X-Hexa-Gateway", "secure"}, {"X-Auth-Roles", "MANAGERS"}}, Verb::patch, "/contracts/4",
+                      cancel).result_int(), 403) << "roles match whole";
+  EXPECT_EQ(outbox_size(), 3u);
+}
+
+// A value only the service sets: every caller from outside is refused, in every profile; other
+// services (no gateway header) set it as declared. A guarded command is limited the same way.
+TEST_F(ResourceTest, ACommandForServicesOnlyRefusesEveryCallerFromOutside) {
+  hexa::rest::ResourceSpec spec;
+  int asked = 0;
+  hexa::Resource<Contract>(spec)
+      .command("status", "printed", [](Contract& c, hexa::UnitOfWork&) { c.status = "printed"; },
+               {.services_only = "a contract becomes printed when its paper is printed"})
+      .command("status", "cancelled", {.services_only = "cancelled by the office only"})
+      .guarded_by({.confirm = [&asked](const Contract&, std::int64_t) { ++asked; },
+                   .confirmed = [](const Contract&) -> std::optional<bool> { return true; },
+                   .then = [](Contract& c, hexa::UnitOfWork&) { c.cancel(); },
+                   .fallback = "busy"});
+  serve(std::move(spec));
+  ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"kim","amt":5})").result_int(), 201);
+  for (const char* gateway : {"open", "secure"}) {
+    const std::map<std::string, std::string> outside{{"X-Hexa-Gateway", gateway}, {"X-Auth-Roles", "MANAGER"}};
+    const auto refused = call_with(outside, Verb::patch, "/contracts/1", R"({"status":"printed"})");
+    EXPECT_EQ(refused.result_int(), 403) << gateway;
+    EXPECT_EQ(refused.body(), "a contract becomes printed when its paper is printed");
+    EXPECT_EQ(call_with(outside, Verb::patch, "/contracts/1", R"({"status":"cancelled"})").result_int(), 403);
+  }
+  EXPECT_EQ(asked, 0) << "nobody was asked for a refused command";
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/1").body())["status"], "contracted") << "nothing changed";
+  EXPECT_EQ(call(Verb::patch, "/contracts/1", R"({"status":"printed"})").result_int(), 200) << "a service call";
+  EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/1").body())["status"], "printed");
 }
 
 TEST_F(ResourceTest, DecimalsAndDatesComeBackAsJacksonWritesThem) {

@@ -10,15 +10,16 @@
 
 using namespace moviebooking;
 
-int main(int argc, char** argv) {
-  hexa::Service svc("book", argc, argv);
+namespace moviebooking::book {
+
+void declare(hexa::Service& svc) {
   auto payments = svc.remote<Payment>("payment");
   auto cancellations = svc.remote<Cancellation>("payment");
   const auto payment_timeout = svc.config().get_int("clients.payment.timeout-ms", 610);
   const std::string busy = "payment is busy, please try again later";
 
   // Did payment act? nullopt: it cannot be asked now, ask again later.
-  auto payment_status = [&payments](const Book& b) -> std::optional<std::string> {
+  auto payment_status = [payments](const Book& b) -> std::optional<std::string> {
     try {
       auto p = payments.find_one(&Payment::bookingId, b.id);
       return p ? p->status : "";
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
 
   svc.resource<Book>()
       .guarded_by(
-          [&payments](const Book& b, std::int64_t deadline) {
+          [payments](const Book& b, std::int64_t deadline) {
             Payment p = hexa::copy_fields<Payment>(b);
             p.bookingId = b.id;
             payments.create(p, deadline);
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
           busy, payment_timeout)
       .on_created([](Book& b, hexa::UnitOfWork& uow) { uow.raise(hexa::copy_fields<Booked>(b)); })
       .command("status", "Canceled").guarded_by({
-          .confirm = [&cancellations](const Book& b, std::int64_t deadline) {
+          .confirm = [cancellations](const Book& b, std::int64_t deadline) {
             Cancellation c;
             c.bookingId = b.id;
             cancellations.create(c, deadline);
@@ -58,9 +59,19 @@ int main(int argc, char** argv) {
           },
           .fallback = busy,
           .timeout_ms = payment_timeout})
-      // Asked by ticket at the cinema (the ticket is printed only after this yes).
-      .command("status", "Printed", [](Book& b, hexa::UnitOfWork&) { b.print(); })
+      // Asked by ticket at the cinema (the ticket is printed only after this yes); never by a
+      // client, in any profile.
+      .command("status", "Printed", [](Book& b, hexa::UnitOfWork&) { b.print(); },
+               {.services_only = "a booking becomes Printed when its ticket is printed: PATCH /tickets/{id} "
+                                 "{\"status\":\"Printed\"}"})
       .deny(hexa::Method::Put, "a booking is not replaced; PATCH its status to cancel it")
       .deny(hexa::Method::Delete, "bookings are canceled, not deleted: PATCH {\"status\":\"Canceled\"}");
+}
+
+}  // namespace moviebooking::book
+
+int main(int argc, char** argv) {
+  hexa::Service svc("book", argc, argv);
+  moviebooking::book::declare(svc);
   return svc.run();
 }

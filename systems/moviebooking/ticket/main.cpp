@@ -6,17 +6,18 @@
 
 using namespace moviebooking;
 
-int main(int argc, char** argv) {
-  hexa::Service svc("ticket", argc, argv);
+namespace moviebooking::ticket {
+
+void declare(hexa::Service& svc) {
   auto books = svc.remote<Book>("book");
 
   svc.resource<Ticket>()
       .find_by("bookingId")
       .command("status", "Printed").guarded_by({
-          .confirm = [&books](const Ticket& t, std::int64_t deadline) {
+          .confirm = [books](const Ticket& t, std::int64_t deadline) {
             books.command(&Book::id, t.bookingId, "status", "Printed", deadline);
           },
-          .confirmed = [&books](const Ticket& t) -> std::optional<bool> {
+          .confirmed = [books](const Ticket& t) -> std::optional<bool> {
             try {
               auto b = books.find_one(&Book::id, t.bookingId);
               return b && b->status == "Printed";
@@ -48,5 +49,12 @@ int main(int argc, char** argv) {
     t->cancel();
     uow.save(*t);
   });
+}
+
+}  // namespace moviebooking::ticket
+
+int main(int argc, char** argv) {
+  hexa::Service svc("ticket", argc, argv);
+  moviebooking::ticket::declare(svc);
   return svc.run();
 }
