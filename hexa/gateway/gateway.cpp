@@ -176,7 +176,7 @@ void Gateway::Impl::handle(http::Request&& req, const http::Peer& peer, http::Re
   // The front end's files, open to all: what no route claims (the login form needs no token).
   if (!routes.route(path))
     if (auto file = web.serve(req, path)) {
-      call->route = "web";
+      if (file->result() != http::Status::not_found) call->route = "web";  // else NOT_FOUND
       return finish(call, std::move(*file));
     }
   strip_internal_headers(req);  // only the gateway says who is calling, and until when

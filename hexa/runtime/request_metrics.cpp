@@ -25,12 +25,20 @@ http::Response metrics_response(const http::Request& req, const Metrics& metrics
   return res;
 }
 
+// A stream is counted when its head goes out (its duration is the time to open it).
 http::Responder timed(Metrics& metrics, const http::Request& req, std::string uri, http::Responder respond) {
-  return [&metrics, method = std::string(req.method_string()), uri = std::move(uri), respond = std::move(respond),
-          started = std::chrono::steady_clock::now()](http::Response res) {
+  auto record = [&metrics, method = std::string(req.method_string()), uri = std::move(uri),
+                 started = std::chrono::steady_clock::now()](const http::Response& res) {
     record_request(metrics, method, uri, res.result_int(), std::chrono::steady_clock::now() - started);
-    respond(std::move(res));
   };
+  return {[record, respond](http::Response res) {
+            record(res);
+            respond(std::move(res));
+          },
+          [record, respond](http::Response head) {
+            record(head);
+            return respond.stream(std::move(head));
+          }};
 }
 
 }  // namespace hexa
