@@ -4,7 +4,7 @@
 What it shows (../shared/design/k8s-offline.md says what podman can and cannot show):
   - every Deployment's pod starts from the image `localhost/hexa:latest` (`make image`);
   - each container reads its ConfigMap (SYSTEM_NAME, SERVER_PORT) and answers its readiness
-    probe on the port the ConfigMap gave;
+    probe on the port the ConfigMap gave; the gateway serves the web front end (WEB_ROOT);
   - a sick pod is restarted by its liveness probe: the seed's self-healing demo, the file
     /tmp/healthy removed, liveness fails `failureThreshold` times, the container restarts and is
     ready again.
@@ -120,6 +120,10 @@ def check(system, components, sick, started):
         assert env == [system, str(port)], f"{name} did not read its ConfigMap: {env}"
     print(f"kube-play: {len(names)} pods of {system} ready in {time.monotonic() - started:.1f} s, "
           f"each on the port its ConfigMap gave")
+    gateway, port = names["gateway"]
+    page = run("podman", "exec", gateway, "curl", "-fsS", f"http://127.0.0.1:{port}/", check=False)
+    assert page.returncode == 0 and "<html" in page.stdout.lower(), f"the gateway serves no front end: {page.stderr}"
+    print("kube-play: the gateway serves the web front end from the image (WEB_ROOT)")
 
     name, port = names[sick]
     probe = components[sick]["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
