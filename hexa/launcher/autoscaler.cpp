@@ -1,16 +1,15 @@
 #include "hexa/launcher/autoscaler.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "hexa/launcher/instances.hpp"
 #include "hexa/launcher/log.hpp"
+#include "hexa/runtime/process_metrics.hpp"
 
 namespace hexa::launcher {
 namespace {
@@ -18,7 +17,6 @@ namespace {
 using std::chrono::duration;
 
 constexpr double kTolerance = 0.1;  // HPA's: within 10% of the target nothing changes
-constexpr auto kDeregistrationDelay = std::chrono::milliseconds(500);  // as a rollout's
 constexpr std::size_t kEventsKept = 20;
 
 int number(const std::string& text, const std::string& whole) {
@@ -73,19 +71,6 @@ int recommended_replicas(int current, double average_cpu, const Autoscale& bound
   int wanted = current;
   if (std::abs(ratio - 1.0) > kTolerance) wanted = static_cast<int>(std::ceil(current * ratio));
   return std::clamp(wanted, bounds.min, bounds.max);
-}
-
-std::optional<double> cpu_seconds(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat;
-  if (!std::getline(in, stat)) return std::nullopt;
-  // After "pid (comm) ": the command may hold spaces and parentheses, so start after the last ')'.
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string skip;
-  for (int field = 3; field < 14; ++field) fields >> skip;
-  double user = 0, system = 0;
-  if (!(fields >> user >> system)) return std::nullopt;
-  return (user + system) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 Autoscaler::Autoscaler(AutoscaleRule rule, AutoscaleTiming timing, Supervisor& supervisor)

@@ -10,8 +10,6 @@
 // in flight finish), then forgotten. One change at a time. Consumers among the instances split
 // the event stream through their group.
 // Only the gateway learns of new instances: scale services that only the gateway calls.
-#include <sys/types.h>
-
 #include <chrono>
 #include <deque>
 #include <map>
@@ -41,9 +39,6 @@ struct AutoscaleTiming {
   std::chrono::milliseconds period{2000};             // between CPU samples and decisions
   std::chrono::milliseconds downscale_window{30'000};  // HPA's: 300 s; a local run is shorter
 };
-
-// CPU seconds a process has used so far (user + system), from /proc/<pid>/stat; nullopt once gone.
-std::optional<double> cpu_seconds(pid_t pid);
 
 class Autoscaler {
  public:

@@ -1,12 +1,17 @@
 #pragma once
 // What a rollout and the autoscaler both do to a service's instances: plan one more, and tell
 // the gateway which instances it sends the service's requests to.
+#include <chrono>
 #include <optional>
 #include <string>
 
 #include "hexa/launcher/supervisor.hpp"
 
 namespace hexa::launcher {
+
+// After the gateway's answer no new request goes to a leaving instance; one it had just picked
+// may still be on its way: the leaving instance is stopped this long after.
+inline constexpr std::chrono::milliseconds kDeregistrationDelay{500};
 
 // `model`'s plan on a fresh port under the next free number: "contract-1" -> "contract-2".
 InstancePlan successor(const Supervisor& supervisor, const InstancePlan& model);

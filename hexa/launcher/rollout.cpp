@@ -11,9 +11,6 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr auto kReadyDeadline = std::chrono::seconds(30);  // as `hexa up`
-// After the gateway's answer no new request goes to the old instance; one it had just picked
-// may still be on its way.
-constexpr auto kDeregistrationDelay = milliseconds(500);
 
 }  // namespace
 

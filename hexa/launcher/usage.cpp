@@ -1,8 +1,5 @@
 #include "hexa/launcher/usage.hpp"
 
-#include <unistd.h>
-
-#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -11,17 +8,6 @@
 
 namespace hexa::launcher {
 namespace {
-
-// utime + stime of the process, in clock ticks; none when it is gone.
-std::optional<double> cpu_ticks(int pid) {
-  if (pid <= 0) return std::nullopt;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto fields = read_proc_stat(text.str());
-  if (fields.size() < 13) return std::nullopt;
-  return fields[11] + fields[12];
-}
 
 std::optional<double> lag_of(const nlohmann::json& i) {
   const auto answer = http_call(i.value("port", std::uint16_t{0}), "GET", "/actuator/prometheus",
@@ -54,17 +40,16 @@ std::map<std::string, Usage> measure_usage(const nlohmann::json& state, std::chr
   for (const auto& i : state.value("instances", nlohmann::json::array())) instances.push_back(i);
   if (state.contains("gateway") && state["gateway"].is_object()) instances.push_back(state["gateway"]);
   std::map<std::string, std::optional<double>> before;
-  for (const auto& i : instances) before[i.value("instance", "")] = cpu_ticks(i.value("pid", 0));
+  for (const auto& i : instances) before[i.value("instance", "")] = cpu_seconds(i.value("pid", 0));
   const auto started = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(interval);  // the interval CPU is measured over, not a wait for a condition
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   std::map<std::string, Usage> out;
   for (const auto& i : instances) {
     const auto name = i.value("instance", "");
     auto& u = out[name];
-    const auto after = cpu_ticks(i.value("pid", 0));
-    if (before[name] && after) u.cpu_percent = 100 * (*after - *before[name]) / ticks / seconds;
+    const auto after = cpu_seconds(i.value("pid", 0));
+    if (before[name] && after) u.cpu_percent = 100 * (*after - *before[name]) / seconds;
     u.lag = lag_of(i);
   }
   return out;

@@ -53,11 +53,18 @@ std::vector<double> read_proc_stat(const std::string& stat_text) {
   return fields;
 }
 
+std::optional<double> cpu_seconds(int pid) {
+  if (pid <= 0) return std::nullopt;
+  const auto fields = read_proc_stat(slurp(("/proc/" + std::to_string(pid) + "/stat").c_str()));
+  if (fields.size() < 13) return std::nullopt;
+  return (fields[11] + fields[12]) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 void add_process_metrics(Metrics& metrics) {
   const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
   const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
   metrics.counter("process_cpu_seconds_total", {}, "user and system CPU time spent, in seconds",
-                  [ticks] { return (stat_field(11) + stat_field(12)) / ticks; });
+                  [] { return cpu_seconds(::getpid()).value_or(0); });
   metrics.gauge("process_resident_memory_bytes", {}, "resident memory size, in bytes",
                 [page] { return stat_field(21) * page; });
   metrics.gauge("process_virtual_memory_bytes", {}, "virtual memory size, in bytes", [] { return stat_field(20); });

@@ -65,6 +65,7 @@ def test_payment_stopped_shows_the_fallback(rooms, browser):
     page = screen.page
     register(page, "GARDEN")
     room = screen.row("roomInfoes", roomName="GARDEN")
+    expect(screen.cell(room, "roomStatus")).to_have_text("EMPTY")  # in RoomInfo before reserving
     reserve(screen, room)
     rooms.stop_service("payment")
     try:

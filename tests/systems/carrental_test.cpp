@@ -13,6 +13,7 @@
 
 #include "events.hpp"
 #include "hexa/testing/in_process.hpp"
+#include "support/eventually.hpp"
 
 namespace carrental {
 namespace contract { void declare(hexa::Service&); }
@@ -214,10 +215,8 @@ TEST_F(CarRental, APendingContractSettlesWhilePayKeepsAnsweringLate) {
   EXPECT_FALSE(row_for(pay, "pays", id).is_null()) << "pay acted; only its answer was late";
 
   // Due once the call's deadline and the reconciler's margin passed; each question takes 800 ms.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   int settled = 0;
-  while ((settled = contract.reconcile()) == 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  hexa::testing::eventually([&] { return (settled = contract.reconcile()) != 0; }, std::chrono::seconds(10));
   ASSERT_EQ(settled, 1) << "the pending contract was never settled";
   const Json completed = contract.get(item).json();
   EXPECT_FALSE(completed.contains("_pending")) << completed.dump();

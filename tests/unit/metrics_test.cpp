@@ -5,6 +5,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include "hexa/launcher/usage.hpp"
 #include "hexa/runtime/process_metrics.hpp"
@@ -130,4 +133,14 @@ TEST(StatusUsage, SumsAFamilysSamplesFromItsOwnRendering) {
 }
 
 }  // namespace
+TEST(ProcessMetrics, CpuSecondsGrowWithTheWorkAProcessDoes) {
+  const auto before = hexa::cpu_seconds(::getpid());
+  ASSERT_TRUE(before.has_value());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  volatile unsigned spin = 0;
+  while (std::chrono::steady_clock::now() < until) spin = spin + 1;
+  EXPECT_GT(*hexa::cpu_seconds(::getpid()), *before + 0.05);
+  EXPECT_FALSE(hexa::cpu_seconds(0x7ffffff0).has_value());  // no such process
+}
+
 }  // namespace hexa

@@ -17,6 +17,7 @@
 #include "hexa/rest/json_mapping.hpp"
 #include "hexa/rest/resource.hpp"
 #include "hexa/store/store.hpp"
+#include "support/eventually.hpp"
 
 namespace {
 
@@ -264,10 +265,8 @@ TEST_F(ResourceTest, AFailingQuestionLeavesOnlyItsOwnRowPending) {
   ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"slow","amt":5})").result_int(), 202);
   ASSERT_EQ(call(Verb::post, "/contracts", R"({"custName":"fast","amt":5})").result_int(), 202);
 
-  const auto give_up = hexa::now_ms() + 5000;
   int settled = 0;
-  while ((settled = core_->reconcile()) == 0 && hexa::now_ms() < give_up)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  hexa::testing::eventually([&] { return (settled = core_->reconcile()) != 0; }, std::chrono::seconds(5));
   EXPECT_EQ(settled, 1) << "the row after the failing one is settled in the same round";
   EXPECT_EQ(Json::parse(call(Verb::get, "/contracts/1").body())["_pending"], true);
   EXPECT_FALSE(Json::parse(call(Verb::get, "/contracts/2").body()).contains("_pending"));

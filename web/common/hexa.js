@@ -135,6 +135,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// A row's action: its visible text, the label a screen reader says (naming the row), what it does.
+export function button(text, label, onclick, { secondary = false } = {}) {
+  return el("button", { type: "button", class: secondary ? "secondary" : undefined, text, "aria-label": label, onclick });
+}
+
 // A message for the user: role=status for news, role=alert for refusals (read out at once).
 export function say(text, kind = "info") {
   const box = document.getElementById("message");
@@ -351,6 +356,7 @@ async function readFrames(reader, subscribed, onFrame) {
 // Builds the shell into document.body; calls `ready()` whenever the screens should (re)load.
 // `probe` is a GET path that needs a token under `secure`.
 export async function shell({ title, probe, ready }) {
+  document.title = title;  // one index.html for every system (web/common/index.html)
   const main = el("main", { id: "screens" });
   const loginForm = el("form", { id: "login", class: "card", hidden: true },
     el("h2", { text: "로그인 Sign in" }),

@@ -1,6 +1,6 @@
 // Car rental: sign a contract (payment is taken with it), watch MyPage follow it from
 // paid/reserved to cancelled, cancel. The seed's words: 계약, 마이페이지, 취소.
-import { LiveTable, act, api, currentUser, el, field, form, shell, timing } from "./hexa.js";
+import { LiveTable, act, api, button, currentUser, field, form, shell, timing } from "./hexa.js";
 
 shell({ title: "렌터카 Car rental", probe: "/myPages?size=1", ready });
 
@@ -19,10 +19,8 @@ function ready(main) {
       { key: "status", label: "계약상태 Status" },
     ],
     sort: (a, b) => b.contractId - a.contractId,
-    actions: (row) => row.status === "cancelled" ? [] : [el("button", {
-      type: "button", class: "secondary", text: "취소 Cancel", "aria-label": `Cancel contract ${row.contractId}`,
-      onclick: () => cancel(row.contractId, myPage),
-    })],
+    actions: (row) => row.status === "cancelled" ? [] : [button("취소 Cancel", `Cancel contract ${row.contractId}`,
+      () => cancel(row.contractId, myPage), { secondary: true })],
   });
   const sign = form("계약 Sign a contract", [
     field("고객명 Customer name", "custName", { value: me || "고객1", required: true, readonly: me ? true : undefined }),

@@ -1,6 +1,6 @@
 // 이러닝: apply for a course (paid at once, the textbook delivered), see MyPage, cancel (the
 // seed PUTs the whole application with applyStatus=cancelled).
-import { LiveTable, act, api, currentUser, el, field, form, shell, timing } from "./hexa.js";
+import { LiveTable, act, api, button, currentUser, field, form, shell, timing } from "./hexa.js";
 
 shell({ title: "이러닝 E-learning", probe: "/myPages?size=1", ready });
 
@@ -20,10 +20,8 @@ function ready(main) {
       { key: "deliveryStatus", label: "배송 Delivery" },
     ],
     sort: (a, b) => b.applyId - a.applyId,
-    actions: (row) => row.applyStatus === "cancelled" ? [] : [el("button", {
-      type: "button", class: "secondary", text: "취소 Cancel", "aria-label": `Cancel application ${row.applyId}`,
-      onclick: () => cancel(row.applyId, myPage),
-    })],
+    actions: (row) => row.applyStatus === "cancelled" ? [] : [button("취소 Cancel", `Cancel application ${row.applyId}`,
+      () => cancel(row.applyId, myPage), { secondary: true })],
   });
   const apply = form("수강신청 Apply", [
     field("학생 아이디 Student id", "studentId", { value: me || "student1", required: true, readonly: me ? true : undefined }),

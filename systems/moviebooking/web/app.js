@@ -1,6 +1,6 @@
 // 영화 예매: book seats (paid at once), see MyPage's status codes (1 예매 booked, 2 발권 ticket
 // printed, 9 취소 cancelled), cancel until the ticket is printed; the cinema's print screen.
-import { LiveTable, act, api, currentUser, el, field, form, hasRole, shell, timing } from "./hexa.js";
+import { LiveTable, act, api, button, currentUser, field, form, hasRole, shell, timing } from "./hexa.js";
 
 shell({ title: "영화 예매 Movie booking", probe: "/mypages?size=1", ready });
 
@@ -20,10 +20,8 @@ function ready(main) {
       { key: "statusCode", label: "상태코드 Code", format: (c) => CODES[c] || String(c ?? "—") },
     ],
     sort: (a, b) => b.bookingId - a.bookingId,
-    actions: (row) => row.statusCode !== 1 ? [] : [el("button", {
-      type: "button", class: "secondary", text: "취소 Cancel", "aria-label": `Cancel booking ${row.bookingId}`,
-      onclick: () => cancel(row.bookingId, myPage),
-    })],
+    actions: (row) => row.statusCode !== 1 ? [] : [button("취소 Cancel", `Cancel booking ${row.bookingId}`,
+      () => cancel(row.bookingId, myPage), { secondary: true })],
   });
   const book = form("예매 Book seats", [
     field("영화 Movie", "movieName", { value: "soul", required: true }),
@@ -58,14 +56,11 @@ function printScreen(myPage) {
       { key: "seat", label: "좌석 Seats" },
       { key: "status", label: "상태 Status" },
     ],
-    actions: (row) => row.status !== "Waiting" ? [] : [el("button", {
-      type: "button", text: "발권 Print", "aria-label": `Print ticket ${row.id}`,
-      onclick: async () => {
-        timing.start("print → MyPage", myPage);
-        const done = await act("Printing", () => api("PATCH", `/tickets/${row.id}`, { status: "Printed" }),
-          `Ticket ${row.id} printed.`);
-        if (done) tickets.refresh();
-      },
+    actions: (row) => row.status !== "Waiting" ? [] : [button("발권 Print", `Print ticket ${row.id}`, async () => {
+      timing.start("print → MyPage", myPage);
+      const done = await act("Printing", () => api("PATCH", `/tickets/${row.id}`, { status: "Printed" }),
+        `Ticket ${row.id} printed.`);
+      if (done) tickets.refresh();
     })],
   });
   return tickets;

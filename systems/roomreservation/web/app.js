@@ -1,6 +1,6 @@
 // 숙소 예약: the rooms from RoomInfo, reserve one, pay, cancel; the lodging manager registers
 // rooms and checks guests out (the manager role under `secure`).
-import { LiveTable, act, api, currentUser, el, field, form, hasRole, shell, timing } from "./hexa.js";
+import { LiveTable, act, api, button, currentUser, field, form, hasRole, shell, timing } from "./hexa.js";
 
 shell({ title: "숙소 예약 Room reservation", probe: "/roomInfoes?size=1", ready });
 
@@ -38,10 +38,8 @@ function ready(main) {
       { key: "reserveStatus", label: "예약상태 Reservation" },
     ],
     sort: (a, b) => b.roomNumber - a.roomNumber,
-    actions: (row) => !customer || row.roomStatus !== "EMPTY" ? [] : [el("button", {
-      type: "button", text: "예약 Reserve", "aria-label": `Reserve room ${row.roomNumber}`,
-      onclick: () => reserve(row, guest(), reservations),
-    })],
+    actions: (row) => !customer || row.roomStatus !== "EMPTY" ? [] : [button("예약 Reserve", `Reserve room ${row.roomNumber}`,
+      () => reserve(row, guest(), reservations))],
   });
   if (customer) main.append(who);
   if (manager) main.append(registerForm(rooms));
@@ -67,15 +65,12 @@ function registerForm(rooms) {
 
 function reservationActions(row, reservations, { manager, customer }) {
   const s = row.reserveStatus;
-  const button = (text, status, label, done) => el("button", {
-    type: "button", class: status === "payment" ? undefined : "secondary", text,
-    "aria-label": `${label} reservation ${row.reservationNumber}`,
-    onclick: () => change(row.reservationNumber, status, reservations, done),
-  });
+  const to = (text, status, label, done) => button(text, `${label} reservation ${row.reservationNumber}`,
+    () => change(row.reservationNumber, status, reservations, done), { secondary: status !== "payment" });
   return [
-    customer && s === "reserve" ? button("결제 Pay", "payment", "Pay", "paid") : null,
-    customer && (s === "reserve" || s === "paymentComp") ? button("취소 Cancel", "cancel", "Cancel", "cancelled") : null,
-    manager && s === "paymentComp" ? button("퇴실 Check out", "checkOut", "Check out", "checked out") : null,
+    customer && s === "reserve" ? to("결제 Pay", "payment", "Pay", "paid") : null,
+    customer && (s === "reserve" || s === "paymentComp") ? to("취소 Cancel", "cancel", "Cancel", "cancelled") : null,
+    manager && s === "paymentComp" ? to("퇴실 Check out", "checkOut", "Check out", "checked out") : null,
   ].filter(Boolean);
 }
 

@@ -1,6 +1,6 @@
 // 12번가: order a product (paid at once), watch the OrderStatus view follow it (coupon issued,
 // delivery started), cancel. The stock form is the shop manager's.
-import { LiveTable, act, api, currentUser, el, field, form, hasRole, shell, timing } from "./hexa.js";
+import { LiveTable, act, api, button, currentUser, field, form, hasRole, shell, timing } from "./hexa.js";
 
 shell({ title: "12번가 Shop", probe: "/orderStatuses?size=1", ready });
 
@@ -20,10 +20,8 @@ function ready(main) {
       { key: "couponUseYn", label: "사용 Used" },
     ],
     sort: (a, b) => b.orderId - a.orderId,
-    actions: (row) => /Canceled|outOfStock/i.test(row.orderStatus) ? [] : [el("button", {
-      type: "button", class: "secondary", text: "취소 Cancel", "aria-label": `Cancel order ${row.orderId}`,
-      onclick: () => cancel(row.orderId, status),
-    })],
+    actions: (row) => /Canceled|outOfStock/i.test(row.orderStatus) ? [] : [button("취소 Cancel", `Cancel order ${row.orderId}`,
+      () => cancel(row.orderId, status), { secondary: true })],
   });
   const order = form("주문 Order", [
     field("이름 Name", "username", { value: me || "HanYongSun", required: true, readonly: me ? true : undefined }),
