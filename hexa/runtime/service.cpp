@@ -376,7 +376,18 @@ int Service::reconcile_in_process() {
 }
 Store& Service::store_in_process() { return *rt_->store; }
 
+// A store or bus that cannot be opened, a port taken: the reason and exit code 1, which the
+// launcher (and kubelet) report and restart, never an abort on an uncaught exception.
 int Service::run() {
+  try {
+    return serve();
+  } catch (const std::exception& e) {
+    spdlog::critical("{} cannot run: {}", instance_, e.what());
+    return 1;
+  }
+}
+
+int Service::serve() {
   if (process_.describing()) {  // what it declares, and nothing opened (description.hpp)
     std::cout << description() << std::endl;
     return 0;

@@ -135,6 +135,7 @@ class Service {
   std::string description() const;
 
  private:
+  int serve();  // run() without its last word on an exception
   friend class testing::InProcess;  // the same declarations, run in a test's process
   struct Runtime;
   // A service in a test's process: its calls to each remote service go through the transport

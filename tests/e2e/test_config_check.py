@@ -27,3 +27,17 @@ def test_a_misspelt_key_stops_start_up_naming_it(tmp_path, program, yaml, named)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "unknown configuration key" in output and named in output, output
+
+
+def test_a_store_that_cannot_be_opened_stops_start_up_with_its_reason(tmp_path):
+    config = tmp_path / "application.yaml"
+    config.write_text("server:\n  port: 0\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROFILE", "SERVER_", "SERVICES_"))}
+    env["DATA_DIR"] = str(tmp_path / "data")
+    (tmp_path / "a-file").write_text("")  # no folder can be made where a file stands
+    env["STORE_URL"] = f"sqlite:{tmp_path}/a-file/pay.db"
+    done = subprocess.run([str(BIN / "carrental-pay"), "--config", str(config)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=30)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output  # not 134: no abort on an uncaught exception
+    assert "cannot run" in output and "terminate called" not in output, output
