@@ -76,12 +76,20 @@ def wait_http(url, timeout=30):
     raise RuntimeError(f"{url} did not answer")
 
 
-def wrk(url, seconds, connections=100, threads=2, script=None):
-    """Runs wrk; returns requests/s, latency p50/p99 in ms, non-2xx count and total requests."""
+def wrk(url, seconds, connections=100, threads=2, script=None, count_statuses=False):
+    """Runs wrk; returns requests/s, latency p50/p99 in ms, non-2xx count and total requests.
+    count_statuses adds "statuses" {code: count}; the request script must then define no wrk
+    hooks of its own (status_counts.lua defines them)."""
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    if script:
-        cmd += ["-s", str(script)]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        if count_statuses:
+            combined = Path(tmp) / "script.lua"
+            combined.write_text((Path(script).read_text() if script else "") + "\n" +
+                                (Path(__file__).parent / "status_counts.lua").read_text())
+            script = combined
+        if script:
+            cmd += ["-s", str(script)]
+        out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     def latency(p):
         m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", out, re.M)
         v, unit = float(m.group(1)), m.group(2)
@@ -94,6 +102,8 @@ def wrk(url, seconds, connections=100, threads=2, script=None):
         "p50_ms": latency(50), "p99_ms": latency(99),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+        **({"statuses": {int(c): int(n) for c, n in re.findall(r"^status (\d+) (\d+)$", out, re.M)}}
+           if count_statuses else {}),
     }
 
 
