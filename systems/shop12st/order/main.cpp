@@ -28,11 +28,18 @@ int main(int argc, char** argv) {
       .deny(hexa::Method::Put, "an order is not replaced; PATCH {\"orderStatus\":\"orderCanceled\"} cancels it")
       .deny(hexa::Method::Delete, "orders are canceled, not deleted: PATCH {\"orderStatus\":\"orderCanceled\"}");
 
-  // The order keeps the coupon that came with its delivery.
+  // The order keeps the coupon that came with its delivery, and is refunded when the shop
+  // canceled its delivery.
   svc.when<DeliveryStarted>([](const DeliveryStarted& e, hexa::UnitOfWork& uow) {
     auto o = uow.find<Order>(e.orderId);
     if (!o) return;
     o->coupon_given(e.couponId, e.couponKind);
+    uow.save(*o);
+  });
+  svc.when<DeliveryCanceled>([](const DeliveryCanceled& e, hexa::UnitOfWork& uow) {
+    auto o = uow.find<Order>(e.orderId);
+    if (!o) return;
+    o->delivery_canceled();
     uow.save(*o);
   });
   svc.when<CouponCanceled>([](const CouponCanceled& e, hexa::UnitOfWork& uow) {

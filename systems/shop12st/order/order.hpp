@@ -58,6 +58,14 @@ struct Order {
     payStatus = "payCanceled";
   }
 
+  // A delivery canceled while the order stands was canceled by the shop (marketing refused the
+  // coupon): the order cannot be delivered, so it ends there and its payment is refunded.
+  void delivery_canceled() {
+    if (orderStatus == "orderCanceled") return;  // the customer's own cancel, refunded already
+    orderStatus = "orderCanceled";
+    payStatus = "payCanceled";
+  }
+
   void coupon_given(const std::string& coupon, const std::string& kind) {
     couponId = coupon;
     couponKind = kind;
