@@ -38,7 +38,7 @@ AdaptiveLimit::AdaptiveLimit(Options options, Clock clock)
 std::optional<AdaptiveLimit::Permit> AdaptiveLimit::try_acquire() {
   std::unique_lock lock(mutex_);
   const auto has_place = [this] { return in_flight_ < static_cast<int>(limit_); };
-  if (!judged_ && options_.first_wait.count() > 0) place_freed_.wait_for(lock, options_.first_wait, has_place);
+  if (waiting_ && options_.first_wait.count() > 0) place_freed_.wait_for(lock, options_.first_wait, has_place);
   if (!has_place()) {
     refused_.fetch_add(1, std::memory_order_relaxed);
     return std::nullopt;
@@ -71,7 +71,7 @@ void AdaptiveLimit::finish(const Permit& permit, Permit::Ended how) {
   const auto elapsed = clock_() - permit.started_;
   std::lock_guard lock(mutex_);
   --in_flight_;
-  if (!judged_) place_freed_.notify_one();
+  if (waiting_) place_freed_.notify_one();
   // A call started under another limit says nothing about this one.
   if (how == Permit::Ended::Unknown || permit.generation_ != generation_) return;
   window_total_ += elapsed;
@@ -84,7 +84,6 @@ void AdaptiveLimit::judge() {
   const Duration average = window_total_ / window_answers_;
   const double timeouts = static_cast<double>(window_timeouts_) / window_answers_;
   window_total_ = {}, window_answers_ = 0, window_timeouts_ = 0;
-  judged_ = true;
   window_averages_.push_back(average);
   if (static_cast<int>(window_averages_.size()) > options_.baseline_windows) window_averages_.pop_front();
 
@@ -92,11 +91,13 @@ void AdaptiveLimit::judge() {
   const double avg = std::chrono::duration<double>(average).count();
   const bool slower = avg > base * options_.tolerance &&
                       average - baseline_locked() > std::chrono::duration_cast<Duration>(options_.min_delay);
+  waiting_ = false;
   if (timeouts > options_.timeout_share || slower) {
     const double factor = timeouts > options_.timeout_share ? 1 - timeouts / 2 : base * options_.tolerance / avg;
     last_overloaded_ = limit_;
     set_limit(limit_ * std::max(0.5, factor));
   } else if (average < std::chrono::duration_cast<Duration>(options_.min_delay)) {
+    waiting_ = true;
     set_limit(limit_ * 2);  // answered within what is not worth a refusal: room to spare
   } else if (!last_overloaded_ || limit_ + 1 < *last_overloaded_) {
     set_limit(limit_ + 1);
@@ -109,7 +110,7 @@ void AdaptiveLimit::set_limit(double limit) {
   const double bounded = std::clamp(limit, double(options_.min_limit), double(options_.max_limit));
   if (static_cast<int>(bounded) != static_cast<int>(limit_)) ++generation_;
   limit_ = bounded;
-  place_freed_.notify_all();  // callers waiting for a first window: there may be room now
+  place_freed_.notify_all();  // waiting callers: there may be room now
 }
 
 }  // namespace hexa::resilience

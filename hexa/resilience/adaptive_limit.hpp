@@ -20,9 +20,12 @@
 //     level); else by one per window back up to just under the last limit found overloaded,
 //     then by 1/limit per window (slowly past the point that hurt), and by one per window
 //     while no overload was ever seen.
-// Until a first window was judged nothing is known: a call beyond the initial limit then waits
-// up to first_wait for a place instead of being refused (a fast callee's first answers come
-// within it and grow the limit; a slow callee's do not, and the call is refused then).
+// A call beyond the limit waits up to first_wait for a place instead of being refused while
+// nothing is known yet (no window judged) or while the last window said the callee answers
+// within min_delay (the limit doubling): a place is then about to free, and a refusal would be
+// false (a fresh instance taking a full load at once, as in a rollout, refused its first calls
+// while its limit grew). Once the callee answers slower than that, a call beyond the limit is
+// refused at once.
 // A call that ended without an answer or a timeout (connection refused, 5xx, breaker open) is
 // no latency sample: the circuit breaker judges failures.
 //
@@ -87,7 +90,7 @@ class AdaptiveLimit {
   AdaptiveLimit& operator=(const AdaptiveLimit&) = delete;
 
   // A permit, or nullopt (counted as refused) when `limit()` calls are already in flight
-  // (before a first window was judged: still, after first_wait).
+  // (while the callee is unknown or fast: still, after first_wait).
   std::optional<Permit> try_acquire();
 
   int limit() const;
@@ -108,8 +111,8 @@ class AdaptiveLimit {
   const Clock clock_;
 
   mutable std::mutex mutex_;
-  std::condition_variable place_freed_;  // only waited on before a first window was judged
-  bool judged_ = false;
+  std::condition_variable place_freed_;  // waited on only while waiting_ (see the top)
+  bool waiting_ = true;  // a call beyond the limit may wait: callee unknown, or answering within min_delay
   double limit_;
   int in_flight_ = 0;
   std::uint64_t generation_ = 0;  // moves on each change of the whole limit

@@ -155,20 +155,28 @@ TEST_F(AdaptiveLimitTest, RejectsInconsistentOptions) {
   EXPECT_THROW(AdaptiveLimit({.timeout_share = 1}), std::invalid_argument);
 }
 
-TEST_F(AdaptiveLimitTest, BeforeAFirstWindowACallWaitsForAPlaceAfterwardsItIsRefusedAtOnce) {
-  make({.initial_limit = 1, .window = 1, .first_wait = std::chrono::hours(1)});
+TEST_F(AdaptiveLimitTest, BeyondTheLimitACallWaitsWhileTheCalleeIsUnknownOrFastAndIsRefusedOnceItIsSlow) {
+  make({.initial_limit = 1, .window = 1, .min_delay = milliseconds(5), .first_wait = std::chrono::hours(1)});
   auto first = limit_->try_acquire();
   ASSERT_TRUE(first);
   std::optional<AdaptiveLimit::Permit> second;
   std::thread waiter([&] { second = limit_->try_acquire(); });  // waits: nothing is known yet
   clock_.advance(milliseconds(1));
-  first->answered();  // a first window: the limit doubles, the waiter gets its place
+  first->answered();  // a fast first window: the limit doubles, the waiter gets its place
   waiter.join();
   ASSERT_TRUE(second);
   EXPECT_EQ(limit_->limit(), 2);
   auto third = limit_->try_acquire();
   ASSERT_TRUE(third);
-  EXPECT_FALSE(limit_->try_acquire()) << "once judged, refused at once (this test would hang otherwise)";
+  std::optional<AdaptiveLimit::Permit> fourth;
+  std::thread fast_waiter([&] { fourth = limit_->try_acquire(); });  // waits: the callee is fast
+  clock_.advance(milliseconds(20));
+  second->answered();
+  third->answered();  // a slow window: the limit halves to 1, the waiter gets the place
+  fast_waiter.join();
+  ASSERT_TRUE(fourth);
+  EXPECT_EQ(limit_->limit(), 1);
+  EXPECT_FALSE(limit_->try_acquire()) << "a slow callee: refused at once (this test would hang otherwise)";
 }
 
 TEST_F(AdaptiveLimitTest, ConcurrentCallersNeverExceedTheLimit) {
