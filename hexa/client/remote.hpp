@@ -5,6 +5,7 @@
 //
 //   pays.create(pay, deadline_ms);                       // POST /pays
 //   pays.create(pay, step);                              // the same, with step.idempotency_key
+//   svc.remote<Pay>("pay").finds_by(&Pay::contractId);  // declares what the code finds items by
 //   pays.find_one(&Pay::contractId, 42);                 // GET /pays/search/findByContractId?contractId=42
 //   pays.exists(&Pay::contractId, 42);
 //   deliveries.command(&Delivery::applyId, 7, "deliveryStatus", "cancelled", step);  // PATCH the one found
@@ -13,7 +14,14 @@
 // certainly had no effect, Uncertain when it may have had one; a command on an item that is not
 // there is hexa::NotFound. Finding by a field needs the callee to declare find_by(field), except
 // by its key (GET /<collection>/{key}).
+//
+// A Remote a service declared finds items only by the fields it declared with finds_by (the key
+// included; a command finds its item by its key_member): they are part of the consumer's
+// contract (docs/<system>/contracts/), so finding by another is a programming error
+// (std::logic_error naming the declaration to add), seen the first time that code runs.
 #include <optional>
+#include <set>
+#include <stdexcept>
 #include <string>
 
 #include "hexa/client/remote_caller.hpp"
@@ -27,7 +35,15 @@ namespace hexa {
 template <class T>
 class Remote {
  public:
-  explicit Remote(RemoteCaller& caller) : caller_(caller) {}
+  // `finders`: the declared fields to find by (the service's declarations); none: any field.
+  explicit Remote(RemoteCaller& caller, std::set<std::string>* finders = nullptr) : caller_(caller), finders_(finders) {}
+
+  // Declares a field the code finds items by (find_one, exists, command's key_member).
+  template <class M>
+  Remote& finds_by(M T::*member) {
+    if (finders_) finders_->insert(field_name(member));
+    return *this;
+  }
 
   // POST /<collection>; see RemoteCaller::call for the failures it throws.
   T create(const T& t, std::optional<std::int64_t> deadline_ms = std::nullopt) const { return post(t, deadline_ms, {}); }
@@ -35,9 +51,8 @@ class Remote {
 
   // The first item whose `field` is `value` (GET .../search/findByXxx?xxx=value, or the item by key).
   template <class M>
-  std::optional<T> find_one(M T::*member, const Value& value) const { return find_one(field_name(member), value); }
-  std::optional<T> find_one(const std::string& field, const Value& value) const {
-    auto j = find_json(field, value);
+  std::optional<T> find_one(M T::*member, const Value& value) const {
+    auto j = find_json(field_name(member), value);
     if (!j) return std::nullopt;
     return parse(*j);
   }
@@ -78,11 +93,13 @@ class Remote {
   // The item's JSON, or nullopt; its own path is at _links.self.
   std::optional<rest::Json> find_json(const std::string& field, const Value& value) const {
     (void)detail::remote_use_noted<T, RemoteUse::find>;
+    if (finders_ && !finders_->contains(field))
+      throw std::logic_error("finding " + caller_.service() + "'s " + model_of<T>().name + " by '" + field +
+                             "' was not declared: svc.remote<" + model_of<T>().name + ">(\"" + caller_.service() +
+                             "\").finds_by(&" + model_of<T>().name + "::" + field + ")");
     if (field == model_of<T>().key)
       return caller_.call(http::Verb::get, path() + "/" + rest::url_encode(text_of(value)), std::nullopt);
-    std::string finder = "findBy" + field;
-    finder[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(finder[6])));
-    auto answer = caller_.call(http::Verb::get, path() + "/search/" + finder + "?" + rest::url_encode(field) + "=" +
+    auto answer = caller_.call(http::Verb::get, path() + "/search/" + rest::finder_name(field) + "?" + rest::url_encode(field) + "=" +
                                                     rest::url_encode(text_of(value)), std::nullopt);
     if (!answer) return std::nullopt;
     const auto& items = (*answer)["_embedded"][model_of<T>().collection];
@@ -117,6 +134,7 @@ class Remote {
   }
 
   RemoteCaller& caller_;
+  std::set<std::string>* finders_;  // not owning: the service's declarations
 };
 
 }  // namespace hexa

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hexa/rest/resource_core.hpp"
+
 namespace hexa::docs {
 namespace {
 
@@ -29,18 +31,29 @@ bool uses(const Json& remote, const char* use) {
   return std::ranges::find(remote["uses"], Json(use)) != remote["uses"].end();
 }
 
-// The calls the consumer's code makes (Remote<T>'s create, find, command: remote_uses.hpp).
+// Where the consumer finds an item by `field`: by the key, the item itself; else its search.
+std::string find_path(const std::string& path, const std::string& key, const std::string& field) {
+  if (field == key) return path + "/{" + key + "}";
+  return path + "/search/" + rest::finder_name(field) + "?" + field + "={" + field + "}";
+}
+
+// The calls the consumer's code makes (Remote<T>'s create, find, command: remote_uses.hpp), finding
+// items by the fields it declared (Remote::finds_by).
 Json contract(const std::string& consumer, const Json& remote) {
   const std::string path = remote["path"], key = remote["key"];
-  Json calls = Json::array();
+  Json calls = Json::array(), finds = Json::array();
   if (uses(remote, "create")) calls.push_back("POST " + path);
-  if (uses(remote, "find") || uses(remote, "command")) calls.push_back("GET " + path + "/{" + key + "}");
+  for (const auto& f : remote["findsBy"]) {
+    const std::string at = find_path(path, key, f.get<std::string>());
+    finds.push_back({{"field", f}, {"path", at}});
+    calls.push_back("GET " + at);
+  }
   if (uses(remote, "command")) calls.push_back("PATCH " + path + "/{" + key + "}");
   Json c{{"consumer", consumer}, {"provider", remote["service"]}, {"aggregate", remote["aggregate"]},
-         {"path", path}, {"uses", remote["uses"]}, {"calls", calls}};
+         {"path", path}, {"item", path + "/{" + key + "}"}, {"uses", remote["uses"]}, {"calls", calls}};
   if (uses(remote, "create")) c["request"] = {{"method", "POST"}, {"path", path}, {"fields", sent_fields(remote)}};
   c["response"] = {{"status", Json::array({200, 201})}, {"reliesOn", relied_fields(remote)}};
-  c["findsBy"] = {{"field", key}, {"path", path + "/{" + key + "}"}};
+  c["findsBy"] = finds;
   return c;
 }
 

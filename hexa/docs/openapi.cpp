@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "hexa/rest/resource_core.hpp"
+
 namespace hexa::docs {
 namespace {
 
@@ -226,11 +228,11 @@ void add_paths(Json& paths, const Json& m) {
     Json params = paging_parameters();
     params.insert(params.begin(), Json{{"name", field}, {"in", "query"}, {"required", true},
                                        {"schema", f ? type_of((*f)["kind"]) : type_of("text")}});
-    paths[path + "/search/findBy" + capital(field)]["get"] = {
+    paths[path + "/search/" + rest::finder_name(field)]["get"] = {
         {"tags", {collection}}, {"operationId", "find" + capital(collection) + "By" + capital(field)},
         {"parameters", params},
         {"responses", {{"200", answer(collection + " whose " + field + " is the one given", name + "Collection")}}}};
-    with(paths[path + "/search/findBy" + capital(field)]["get"], errors({400}));
+    with(paths[path + "/search/" + rest::finder_name(field)]["get"], errors({400}));
   }
 }
 

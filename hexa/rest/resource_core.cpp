@@ -112,6 +112,12 @@ std::int64_t parse_id(const std::string& text) {
   return id;
 }
 
+std::string finder_name(const std::string& field) {
+  std::string name = "findBy" + field;
+  if (!field.empty()) name[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[6])));
+  return name;
+}
+
 std::string url_encode(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
@@ -405,9 +411,7 @@ http::Response ResourceCore::list(const http::Request& req, Query query, const s
 
 http::Response ResourceCore::search(const http::Request& req, const std::string& finder) {
   for (const auto& field : spec_.finders) {
-    std::string name = "findBy" + field;
-    name[6] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[6])));
-    if (name != finder) continue;
+    if (finder_name(field) != finder) continue;
     const auto q = parse_query(req.target());
     auto it = q.find(field);
     if (it == q.end()) throw Invalid(fmt::format("query parameter '{}' is required", field));

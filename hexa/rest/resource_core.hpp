@@ -201,6 +201,9 @@ class ResourceCore {
 // The absolute URL prefix the caller used (Host / X-Forwarded-*), e.g. "http://localhost:8088".
 std::string base_url(const http::Request& req);
 std::int64_t parse_id(const std::string& text);  // throws NotFound for non-numbers
+// Spring Data REST's name of the search by `field`: "contractId" -> "findByContractId"
+// (GET /<collection>/search/findByContractId?contractId=...).
+std::string finder_name(const std::string& field);
 std::string url_encode(std::string_view text);    // for a path segment or a query value
 std::optional<std::int64_t> request_deadline(const http::Request& req);
 inline constexpr const char* kDeadlineHeader = "X-Request-Deadline";

@@ -5,6 +5,7 @@
 // channels). Nothing here runs anything.
 #include <list>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,14 @@ struct Declarations {
   };
   struct RemoteOf {
     std::string service;
-    const ModelInfo* model;  // the caller's own view of the callee's aggregate
+    const ModelInfo* model;          // the caller's own view of the callee's aggregate
+    std::set<std::string> finders;   // the fields it finds items by (Remote::finds_by)
   };
 
   std::vector<const EventInfo*> policies;  // when<E>(fn)
   std::vector<StepPolicy> step_policies;   // when<E>().local/.call/.then/.undo
   std::list<ViewOf> views;                 // stable addresses: each View notes its events later
-  std::vector<RemoteOf> remotes;
+  std::list<RemoteOf> remotes;  // stable addresses: each Remote notes its finders later
 
   EventNote view(const ModelInfo& m, const std::string& key, bool served) {
     auto& v = views.emplace_back(ViewOf{&m, key, served, {}});

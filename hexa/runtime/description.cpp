@@ -61,6 +61,7 @@ Json remote_json(const Declarations::RemoteOf& r, const RemoteCaller& caller) {
   const auto& uses = remote_uses();
   const auto used = uses.find(r.model->name);
   j["uses"] = used == uses.end() ? Json::array() : Json(used->second);  // create, find, command
+  j["findsBy"] = r.finders;  // declared: Remote::finds_by
   if (p.breaker) {
     const auto& b = *p.breaker;
     j["circuitBreaker"] = {{"windowType", b.window_type == b.CountBased ? "count" : "time"},

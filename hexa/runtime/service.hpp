@@ -124,8 +124,8 @@ class Service {
 
   template <class T>
   Remote<T> remote(const std::string& service) {
-    declared_.remotes.push_back({service, &model_of<T>()});
-    return Remote<T>(caller(service));
+    auto& declared = declared_.remotes.emplace_back(Declarations::RemoteOf{service, &model_of<T>(), {}});
+    return Remote<T>(caller(service), &declared.finders);
   }
 
   Router& router() { return router_; }

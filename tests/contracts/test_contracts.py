@@ -31,7 +31,9 @@ def test_every_synchronous_call_has_its_contract(system):
 def test_a_contract_records_what_the_consumer_sends_and_relies_on():
     c = json.loads((ROOT / "docs" / "carrental" / "contracts" / "contract-to-pay-pays.json").read_text())
     assert (c["consumer"], c["provider"]) == ("contract", "pay")
-    assert c["uses"] == ["create", "find"] and c["calls"] == ["POST /pays", "GET /pays/{id}"]
+    assert c["uses"] == ["create", "find"]
+    # contract finds its payment by contractId (the reconciler's question), not by pay's id
+    assert c["calls"] == ["POST /pays", "GET /pays/search/findByContractId?contractId={contractId}"]
     sent = {f["name"] for f in c["request"]["fields"]}
     assert "contractId" in sent and "id" not in sent  # the provider numbers it
     assert {"name": "contractId", "kind": "integer"} in c["response"]["reliesOn"]

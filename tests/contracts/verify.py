@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,13 +142,21 @@ class Provider:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def found_path(contract, answer):
-    """Where the consumer finds the item again: by its key (GET <path>/{key})."""
-    key = contract["findsBy"]["field"]
-    if key in answer:
-        return contract["findsBy"]["path"].replace("{" + key + "}", str(answer[key]))
-    href = answer.get("_links", {}).get("self", {}).get("href", "")
-    return href[href.find("/", href.find("://") + 3):] if "://" in href else None
+def found_path(find, answer):
+    """Where the consumer finds the item again by one of its finders (GET <path>/{key}, or
+    <path>/search/findByX?x={x}), with the value the created item holds."""
+    field = find["field"]
+    if field not in answer:
+        return None
+    return find["path"].replace("{" + field + "}", urllib.parse.quote(str(answer[field]), safe=""))
+
+
+def found_item(contract, find, body):
+    """The item a find answered: the item itself, or the first a search listed (None: not found)."""
+    if "/search/" not in find["path"]:
+        return body
+    items = body.get("_embedded", {}).get(contract["path"].lstrip("/"), [])
+    return items[0] if items else None
 
 
 def where(contract, call=None):
@@ -157,14 +166,19 @@ def where(contract, call=None):
 def verify_create(port, contract):
     status, answer = call(port, "POST", contract["request"]["path"], request_body(contract))
     failures = check_answer(contract, status, answer)
-    if failures or not ({"find", "command"} & set(contract["uses"])):
-        return failures
-    path = found_path(contract, answer)
-    if not path:
-        return [f"{where(contract)}: the answer tells no way to find the item again by '{contract['findsBy']['field']}'"]
-    status, found = call(port, "GET", path)
-    lookup = dict(contract, calls=[f"GET {contract['findsBy']['path']}"], response={**contract["response"], "status": [200]})
-    return check_answer(lookup, status, found, step=f"answer to GET {path}")
+    for find in [] if failures else contract["findsBy"]:
+        path = found_path(find, answer)
+        if not path:
+            failures.append(f"{where(contract)}: the answer tells no way to find the item again by '{find['field']}'")
+            continue
+        status, body = call(port, "GET", path)
+        lookup = dict(contract, calls=[f"GET {find['path']}"], response={**contract["response"], "status": [200]})
+        item = found_item(contract, find, body) if status == 200 else body
+        if item is None:
+            failures.append(f"{where(lookup)}: GET {path} found no item by '{find['field']}'")
+        else:
+            failures += check_answer(lookup, status, item, step=f"answer to GET {path}")
+    return failures
 
 
 OPENAPI_TYPE = {"integer": "integer", "number": "number", "decimal": "number", "boolean": "boolean",
@@ -179,18 +193,22 @@ def types_of(schema):
 
 def check_document(contract, doc):
     """A consumer that only finds and commands items: the provider's own OpenAPI document (as it
-    serves it) must answer GET <path>/{key} with every relied-on field, of its kind, and allow
-    PATCH there if the consumer sends commands."""
-    item_path = contract["findsBy"]["path"]
-    item = doc.get("paths", {}).get(item_path, {})
-    get = f"GET {item_path}"
-    if "get" not in item:
-        return [f"{where(contract, get)}: the provider's document has no {get}"]
-    failures = []
-    if "command" in contract["uses"] and "patch" not in item:
+    serves it) must answer each of the consumer's finds (GET <path>/{key} or its search) with
+    items holding every relied-on field, of its kind, and allow PATCH on the item if the consumer
+    sends commands."""
+    paths, failures = doc.get("paths", {}), []
+    for find in contract["findsBy"]:
+        get = "GET " + find["path"].split("?")[0]
+        if "get" not in paths.get(find["path"].split("?")[0], {}):
+            failures.append(f"{where(contract, get)}: the provider's document has no {get}")
+    item_path = contract["item"]
+    get = f"GET {contract['findsBy'][0]['path'].split('?')[0]}" if contract["findsBy"] else f"GET {item_path}"
+    if "command" in contract["uses"] and "patch" not in paths.get(item_path, {}):
         failures.append(f"{where(contract, 'PATCH ' + item_path)}: the provider's document has no PATCH {item_path}")
-    ref = item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
-    props = doc["components"]["schemas"][ref.rsplit("/", 1)[1]].get("properties", {})
+    schema = contract["aggregate"]  # the item's schema, as the provider's item GET names it
+    if "get" in paths.get(item_path, {}):
+        schema = paths[item_path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    props = doc.get("components", {}).get("schemas", {}).get(schema, {}).get("properties", {})
     for f in contract["response"]["reliesOn"]:
         name, kind = f["name"], f["kind"]
         if name not in props:

@@ -46,7 +46,7 @@ const Json& named(const Json& items, const std::string& name, const char* by = "
 TEST(Describe, AServiceDescribesWhatItDeclaresAndItsOpenApiFollows) {
   const char* argv[] = {"rooms", "--describe"};
   hexa::Service svc("rooms", 2, const_cast<char**>(argv));
-  auto payments = svc.remote<Payment>("payment");
+  auto payments = svc.remote<Payment>("payment").finds_by(&Payment::roomNumber);
   svc.resource<Room>()
       .command("roomStatus", "taken", [](Room& r, hexa::UnitOfWork& uow) {
         r.roomStatus = "taken";
@@ -83,10 +83,13 @@ TEST(Describe, AServiceDescribesWhatItDeclaresAndItsOpenApiFollows) {
   ASSERT_EQ(contracts.size(), 1u);
   const Json contract = Json::parse(contracts.at("contracts/rooms-to-payment-payments.json"));
   EXPECT_EQ(remote["uses"], Json({"find"}));  // payments.exists in the saga's call, never run here
-  EXPECT_EQ(contract["calls"], Json({"GET /payments/{id}"}));
+  EXPECT_EQ(remote["findsBy"], Json({"roomNumber"}));  // declared: finds_by(&Payment::roomNumber)
+  EXPECT_EQ(contract["calls"], Json({"GET /payments/search/findByRoomNumber?roomNumber={roomNumber}"}));
   EXPECT_FALSE(contract.contains("request"));  // it creates none
   EXPECT_EQ(contract["response"]["reliesOn"], Json::parse(R"([{"name":"id","kind":"integer"},{"name":"roomNumber","kind":"integer"}])"));
-  EXPECT_EQ(contract["findsBy"]["path"], "/payments/{id}");
+  EXPECT_EQ(contract["findsBy"], Json::parse(R"([{"field":"roomNumber",
+      "path":"/payments/search/findByRoomNumber?roomNumber={roomNumber}"}])"));
+  EXPECT_EQ(contract["item"], "/payments/{id}");
   EXPECT_EQ(named(d["channels"], "alerts")["kind"], "log");
 
   const Json api = hexa::docs::openapi(d);

@@ -2,6 +2,9 @@
 // values, exists, commands (PATCH on the item found), and Idempotency-Key honoured by the callee.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <stdexcept>
+
 #include "hexa/client/remote.hpp"
 #include "hexa/http/server.hpp"
 #include "support/resource_harness.hpp"
@@ -122,6 +125,21 @@ TEST_F(RemoteTest, FindingByTheKeyAsksForTheItemItself) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->roomName, "DERUX");
   EXPECT_FALSE(rooms.exists(&Room::roomNumber, "102"));
+}
+
+TEST_F(RemoteTest, ADeclaredRemoteFindsOnlyByTheFieldsItDeclared) {
+  std::set<std::string> declared;  // what svc.remote<Delivery>(...) keeps in the declarations
+  auto deliveries = hexa::Remote<Delivery>(*caller_, &declared).finds_by(&Delivery::applyId);
+  EXPECT_EQ(declared, std::set<std::string>{"applyId"});
+  deliveries.create(Delivery{0, 7, "seoul", "delivered"});
+  EXPECT_TRUE(deliveries.exists(&Delivery::applyId, 7));
+  try {
+    (void)deliveries.find_one(&Delivery::address, "seoul");
+    FAIL() << "an undeclared finder is a programming error";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find(R"(svc.remote<Delivery>("delivery").finds_by(&Delivery::address))"),
+              std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ inline constexpr std::string_view hexa::owner_field<Contract> = "custName";
 namespace carrental::contract {
 
 void declare(hexa::Service& svc) {
-  auto pays = svc.remote<Pay>("pay");
+  auto pays = svc.remote<Pay>("pay").finds_by(&Pay::contractId);
   const std::string system_mode = svc.config().get("system.mode", "LOCAL_SYSTEM");
 
   svc.resource<Contract>()
@@ -28,7 +28,7 @@ void declare(hexa::Service& svc) {
           },
           [pays](const Contract& c) -> std::optional<bool> {
             try {
-              return pays.find_one("contractId", c.id).has_value();
+              return pays.find_one(&Pay::contractId, c.id).has_value();
             } catch (const hexa::Unavailable&) {
               return std::nullopt;  // pay unreachable: ask again later
             }

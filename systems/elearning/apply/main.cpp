@@ -23,7 +23,7 @@ Pay payment_of(const Apply& a) {
 
 int main(int argc, char** argv) {
   hexa::Service svc("apply", argc, argv);
-  auto pays = svc.remote<Pay>("pay");
+  auto pays = svc.remote<Pay>("pay").finds_by(&Pay::applyId);
   const std::string service_type = svc.config().get("cfg.service-type", "DEVELOP");
 
   svc.resource<Apply>()

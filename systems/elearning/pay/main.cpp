@@ -19,7 +19,7 @@ Delivery cancelled_delivery_of(const ApplyCancelled& e) {
 
 int main(int argc, char** argv) {
   hexa::Service svc("pay", argc, argv);
-  auto deliveries = svc.remote<Delivery>("delivery");
+  auto deliveries = svc.remote<Delivery>("delivery").finds_by(&Delivery::applyId);
 
   svc.resource<Pay>()
       .idempotent_on("applyId")

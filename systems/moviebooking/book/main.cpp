@@ -13,7 +13,7 @@ using namespace moviebooking;
 namespace moviebooking::book {
 
 void declare(hexa::Service& svc) {
-  auto payments = svc.remote<Payment>("payment");
+  auto payments = svc.remote<Payment>("payment").finds_by(&Payment::bookingId);
   auto cancellations = svc.remote<Cancellation>("payment");
   const auto payment_timeout = svc.config().get_int("clients.payment.timeout-ms", 610);
   const std::string busy = "payment is busy, please try again later";

@@ -9,7 +9,7 @@ using namespace moviebooking;
 namespace moviebooking::ticket {
 
 void declare(hexa::Service& svc) {
-  auto books = svc.remote<Book>("book");
+  auto books = svc.remote<Book>("book").finds_by(&Book::id);
 
   svc.resource<Ticket>()
       .find_by("bookingId")

@@ -68,7 +68,7 @@ void compensate(const RoomReservationRejected& e, hexa::UnitOfWork& uow) {
 
 int main(int argc, char** argv) {
   hexa::Service svc("reservation", argc, argv);
-  auto payments = svc.remote<Payment>("payment");
+  auto payments = svc.remote<Payment>("payment").finds_by(&Payment::reservationNumber);
 
   svc.local_view<RoomState>("roomNumber")
       .on<RoomConditionChanged>([](RoomState& s, const RoomConditionChanged& e) { s.roomStatus = e.roomStatus; });
