@@ -91,13 +91,14 @@ void AdaptiveLimit::judge() {
   const double avg = std::chrono::duration<double>(average).count();
   const bool slower = avg > base * options_.tolerance &&
                       average - baseline_locked() > std::chrono::duration_cast<Duration>(options_.min_delay);
-  waiting_ = false;
-  if (timeouts > options_.timeout_share || slower) {
+  const bool overloaded = timeouts > options_.timeout_share || slower;
+  const bool fast = average < std::chrono::duration_cast<Duration>(options_.min_delay);
+  waiting_ = !overloaded && fast;
+  if (overloaded) {
     const double factor = timeouts > options_.timeout_share ? 1 - timeouts / 2 : base * options_.tolerance / avg;
     last_overloaded_ = limit_;
     set_limit(limit_ * std::max(0.5, factor));
-  } else if (average < std::chrono::duration_cast<Duration>(options_.min_delay)) {
-    waiting_ = true;
+  } else if (fast) {
     set_limit(limit_ * 2);  // answered within what is not worth a refusal: room to spare
   } else if (!last_overloaded_ || limit_ + 1 < *last_overloaded_) {
     set_limit(limit_ + 1);

@@ -198,11 +198,11 @@ def check_document(contract, doc):
     sends commands."""
     paths, failures = doc.get("paths", {}), []
     for find in contract["findsBy"]:
-        get = "GET " + find["path"].split("?")[0]
-        if "get" not in paths.get(find["path"].split("?")[0], {}):
-            failures.append(f"{where(contract, get)}: the provider's document has no {get}")
+        path = find["path"].split("?")[0]
+        if "get" not in paths.get(path, {}):
+            failures.append(f"{where(contract, 'GET ' + path)}: the provider's document has no GET {path}")
     item_path = contract["item"]
-    get = f"GET {contract['findsBy'][0]['path'].split('?')[0]}" if contract["findsBy"] else f"GET {item_path}"
+    get = f"GET {item_path}"  # relied-on fields are the item's, however it is found
     if "command" in contract["uses"] and "patch" not in paths.get(item_path, {}):
         failures.append(f"{where(contract, 'PATCH ' + item_path)}: the provider's document has no PATCH {item_path}")
     schema = contract["aggregate"]  # the item's schema, as the provider's item GET names it
