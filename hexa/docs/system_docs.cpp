@@ -8,6 +8,7 @@
 #include "hexa/docs/contracts.hpp"
 #include "hexa/docs/graph.hpp"
 #include "hexa/docs/openapi.hpp"
+#include "hexa/grpc/proto_schema.hpp"
 
 namespace hexa::docs {
 namespace {
@@ -175,6 +176,9 @@ Graph hexagonal(const Json& d) {
       const std::string in = id("rest", m["name"]);
       g.node(in, "REST " + m["resource"]["path"].get<std::string>() + "\n" + join_names(methods, " "), Sticker::adapter, "inbound");
       g.edge(in, node);
+      const std::string rpc = id("grpc", m["name"]);  // the same calls (hexa/grpc/proto_schema.hpp)
+      g.node(rpc, "gRPC " + m["name"].get<std::string>() + "Service\n(GRPC_PORT)", Sticker::adapter, "inbound");
+      g.edge(rpc, node);
     }
   std::vector<std::string> handled;
   for (const auto& e : d["events"]["handled"]) handled.push_back(e["name"]);
@@ -241,7 +245,8 @@ std::string index_md(const std::string& system, const std::vector<Json>& ds) {
   for (const auto& d : ds) {
     const std::string s = svc_of(d);
     out += fmt::format("- {0}: hexagonal view [hexagonal-{0}.svg](hexagonal-{0}.svg) ([Mermaid](hexagonal-{0}.mmd)), "
-                       "OpenAPI 3.1 [{0}.openapi.json]({0}.openapi.json), description [{0}.describe.json]({0}.describe.json)\n",
+                       "OpenAPI 3.1 [{0}.openapi.json]({0}.openapi.json), gRPC [{0}.proto]({0}.proto), "
+                       "description [{0}.describe.json]({0}.describe.json)\n",
                        s);
   }
   return out;
@@ -304,6 +309,7 @@ Files system_docs(const std::string& system, const std::vector<Json>& ds) {
     out["hexagonal-" + s + ".dot"] = dot(hex, made);
     out[s + ".describe.json"] = d.dump(2) + "\n";
     out[s + ".openapi.json"] = openapi(d).dump(2) + "\n";
+    if (const grpc::ProtoSchema schema(d, grpc::package_of(d)); !schema.empty()) out[s + ".proto"] = schema.proto_text();
   }
   out["asyncapi.json"] = asyncapi(system, ds).dump(2) + "\n";
   out["index.md"] = index_md(system, ds);

@@ -11,6 +11,7 @@
 #include "hexa/docs/openapi.hpp"
 #include "hexa/events/outbox_relay.hpp"
 #include "hexa/events/payload.hpp"
+#include "hexa/grpc/grpc_server.hpp"
 #include "hexa/http/server.hpp"
 #include "hexa/http/syntax.hpp"
 #include "hexa/rest/json_limits.hpp"
@@ -41,6 +42,7 @@ struct Service::Runtime {
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<FaultInjector> faults;  // only when configured
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<grpc::GrpcServer> grpc;  // only when grpc.port is set
   std::unique_ptr<Subscription> subscription;
   Start start = Start::earliest;  // events.start
   std::vector<SeedRows> seeds;     // seed.<collection>, created once the configuration is checked
@@ -427,6 +429,7 @@ int Service::serve() {
   const std::chrono::milliseconds grace(config_.get_int("server.shutdown-grace-ms", 5000));
   // Services trust forwarded headers from loopback only: their gateway's (public_url.hpp).
   auto forwarded = rest::ForwardedHeaders::from(config_, "127.0.0.1, ::1");
+  const auto grpc_port = static_cast<int>(config_.get_int("grpc.port", 0));  // 0: no gRPC
   try {
     config_.check_known();  // every start-up read is done: a key nobody read is a typo
     seed_rows(rt.seeds, [this](const http::Request& req) { return answer(req); });
@@ -436,13 +439,16 @@ int Service::serve() {
     rt.workers->stop();
     return 1;
   }
-  rt.server = std::make_unique<http::Server>(
-      options, http::PeerDispatch{[this, forwarded = std::move(forwarded)](
+  // The one door of both inbound adapters: forwarded headers and UTF-8 checked, then dispatch.
+  const http::PeerDispatch door = [this, forwarded = std::move(forwarded)](
                                       http::Request&& req, const http::Peer& peer, http::Responder r) {
-        if (const auto problem = refusal_at_door(req, peer, forwarded))
-          return r(http::error_response(req, http::Status::bad_request, *problem));
-        dispatch(std::move(req), std::move(r));
-      }});
+    if (const auto problem = refusal_at_door(req, peer, forwarded))
+      return r(http::error_response(req, http::Status::bad_request, *problem));
+    dispatch(std::move(req), std::move(r));
+  };
+  rt.server = std::make_unique<http::Server>(options, door);
+  if (grpc_port > 0)
+    rt.grpc = std::make_unique<grpc::GrpcServer>(rest::Json::parse(description()), door, options.address, grpc_port);
   rt.feed->start();
   rt.server->start();
   if (!policies_.empty()) start_policies(rt.start);
@@ -461,11 +467,13 @@ int Service::serve() {
   rt.ready = true;
   spdlog::info("{} started on {}:{} (profiles: {})", instance_, options.address, rt.server->port(),
                fmt::join(config_.profiles(), ","));
+  if (rt.grpc) spdlog::info("{} serves gRPC on {}:{}", instance_, options.address, rt.grpc->port());
 
   const int sig = process_.wait_for_stop();
   spdlog::info("{} stopping (signal {})", instance_, sig);
   rt.ready = false;
   rt.server->stop(grace);
+  if (rt.grpc) rt.grpc->stop(grace);
   rt.subscription.reset();
   {
     std::lock_guard lock(rt.mutex);
