@@ -3,20 +3,12 @@ signing, cancelling, a second cancel refused (FAILED_PRECONDITION, REST's 409) a
 (UNAVAILABLE with Retry-After, REST's 503) drive the same domain code as REST, so a contract
 signed and cancelled over gRPC leaves the same rows in contract, pay, reservation and MyPage
 (the view that only events build) as one signed and cancelled over REST."""
-import socket
-
 import pytest
 
-from conftest import System, sign, wait_for
+from conftest import System, port_beside_launcher, sign, wait_for
 from grpc_client import grpc, stubs
 
 DEADLINE_S = 5  # a call that outlives it is a failure, never a hang
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +18,7 @@ def contract_pb(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def carrental():
-    port = free_port()
+    port = port_beside_launcher()
     system = System("carrental", ["--env", f"contract:GRPC_PORT={port}"])
     system.grpc_port = port
     yield system
