@@ -20,14 +20,7 @@ def measure(system, seconds, during_load=None):
     contracts_before = system.total("contracts")
     r = benchlib.wrk(f"{system.gateway}/contracts", seconds, script=SCRIPT)
     load_end = time.monotonic()
-    deadline = load_end + 60
-    while time.monotonic() < deadline:
-        totals = answered_totals(system)
-        # Equal, not "at least": requests in flight when wrk stopped still add contracts, and the
-        # three totals are read one after the other.
-        if totals and totals["reservations"] == totals["contracts"] == totals["myPages"]:
-            break
-        time.sleep(0.05)
+    totals = caught_up(system)
     r["catch_up_s"] = time.monotonic() - load_end
     r.update(totals or dict.fromkeys(("contracts", "reservations", "myPages")))  # None: never answered
     if totals and totals["contracts"] > contracts_before:
@@ -36,6 +29,22 @@ def measure(system, seconds, during_load=None):
         cpu["total"] = sum(cpu.values())
         r["cpu_ms_per_flow"] = {name: round(ms, 3) for name, ms in cpu.items()}
     return r
+
+
+def settled(totals):
+    """One reservation and one MyPage row per contract. Equal, not "at least": requests in
+    flight when the load stopped still add contracts, and the totals are read one by one."""
+    return bool(totals) and totals["reservations"] == totals["contracts"] == totals["myPages"]
+
+
+def caught_up(system, timeout=60):
+    """The totals once settled, or the last ones read (None: never answered) after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        totals = answered_totals(system)
+        if settled(totals) or time.monotonic() > deadline:
+            return totals
+        time.sleep(0.05)
 
 
 def process_ids(system):
@@ -57,4 +66,4 @@ def answered_totals(system):
 
 def complete(results):
     """Every run ended with one reservation and one MyPage row per contract."""
-    return all(r["contracts"] is not None and r["reservations"] == r["contracts"] == r["myPages"] for r in results)
+    return all(settled(r) for r in results)

@@ -34,23 +34,6 @@ def wait_for(condition, timeout=20.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
-def port_beside_launcher():
-    """A free loopback port below the kernel's ephemeral range: `hexa up --free-ports` takes
-    its ports from that range (bind to 0), so a port of our own from outside it (a service's
-    GRPC_PORT) can never be handed to an instance as well."""
-    import random
-    import socket
-    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    for port in random.sample(range(20000, low), 200):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no free port below the ephemeral range")
-
-
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

@@ -5,8 +5,9 @@ signed and cancelled over gRPC leaves the same rows in contract, pay, reservatio
 (the view that only events build) as one signed and cancelled over REST."""
 import pytest
 
-from conftest import System, port_beside_launcher, sign, wait_for
+from conftest import System, sign, wait_for
 from grpc_client import grpc, stubs
+from ports import port_beside_launcher
 
 DEADLINE_S = 5  # a call that outlives it is a failure, never a hang
 
