@@ -45,14 +45,23 @@ def rows_of(system, contract_id):
     return {"contract": strip(contract), "pays": pays, "reservations": reservations, "myPages": pages}
 
 
+# Where a contract's events end, in pay and reservation (the seed's words), by contract status.
+OUTCOME = {"contracted": ("paid", "reserved"), "cancelled": ("cancelled", "reservationCancelled")}
+
+
 def settled(system, contract_id, status):
-    """The rows once every service has seen the contract's events up to `status` (MyPage last)."""
+    """The rows once every service has seen the contract's events up to `status`: MyPage and the
+    reservation (which copies the payment's status) agree with pay and reservation themselves."""
     def ready():
         rows = rows_of(system, contract_id)
-        page = rows["myPages"]
-        return rows if page and page[0]["status"] == status and rows["reservations"] and \
-            page[0].get("reservationStatus") == rows["reservations"][0]["reservationStatus"] and \
-            page[0].get("payStatus") == rows["pays"][0]["payStatus"] else None
+        if not (rows["myPages"] and rows["reservations"] and rows["pays"]):
+            return None
+        page, reservation, pay = rows["myPages"][0], rows["reservations"][0], rows["pays"][0]
+        paid, reserved = OUTCOME[status]
+        agree = page["status"] == rows["contract"]["status"] == status and pay["payStatus"] == paid and \
+            page.get("payStatus") == reservation.get("payStatus") == pay["payStatus"] and \
+            page.get("reservationStatus") == reservation["reservationStatus"] == reserved
+        return rows if agree else None
     return wait_for(ready, what=f"contract {contract_id} {status} everywhere")
 
 
