@@ -2,10 +2,9 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <future>
-#include <stdexcept>
 #include <thread>
 
+#include "hexa/http/client_blocking.hpp"
 #include "hexa/http/client_call.hpp"
 #include "hexa/http/client_stream_call.hpp"
 
@@ -14,13 +13,14 @@ namespace net = boost::asio;
 
 struct Client::Impl {
   explicit Impl(const ClientOptions& options)
-      : core(options), work(core.ioc.get_executor()), thread([this] { core.ioc.run(); }) {}
+      : blocking(options), core(options), work(core.ioc.get_executor()), thread([this] { core.ioc.run(); }) {}
   ~Impl() {
     net::post(core.ioc, [this] { core.shut_down(); });
     work.reset();  // the thread ends when the aborted calls have completed
     thread.join();
   }
 
+  detail::BlockingCalls blocking;  // last to go: it waits for the blocking calls in progress
   detail::ClientCore core;
   net::executor_work_guard<net::io_context::executor_type> work;
   std::thread thread;
@@ -49,13 +49,7 @@ std::shared_ptr<StreamCall> Client::open_stream(const Endpoint& to, Request req,
 }
 
 Reply Client::send(const Endpoint& to, Request req, std::chrono::milliseconds timeout) {
-  if (std::this_thread::get_id() == impl_->thread.get_id())
-    throw std::logic_error("http::Client::send() on the client's own thread would never return");
-  // Shared, so the promise outlives set_value() even after the waiter has returned.
-  auto promise = std::make_shared<std::promise<Reply>>();
-  auto answer = promise->get_future();
-  async_send(to, std::move(req), timeout, [promise](Reply r) { promise->set_value(std::move(r)); });
-  return answer.get();
+  return impl_->blocking.send(to, std::move(req), std::chrono::steady_clock::now() + timeout);
 }
 
 }  // namespace hexa::http

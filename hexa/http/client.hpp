@@ -61,7 +61,8 @@ class Client {
   // run on the client's I/O thread and must not block.
   std::shared_ptr<StreamCall> open_stream(const Endpoint& to, Request req, std::chrono::milliseconds head_timeout,
                                           StreamHandlers handlers);
-  // Blocking form for worker threads. Never call it from an I/O thread.
+  // Blocking form for worker threads, with the same rules: the call runs on the caller's thread,
+  // over connections of its own (client_blocking.hpp). Never call it from an I/O thread.
   Reply send(const Endpoint& to, Request req, std::chrono::milliseconds timeout);
 
  private:

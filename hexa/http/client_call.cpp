@@ -12,8 +12,12 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-namespace {
-constexpr std::uint64_t kMaxResponseBody = 64ull * 1024 * 1024;
+void prepare_request(Request& req, const std::string& host) {
+  req.version(11);
+  if (req.find(beast_http::field::host) == req.end()) req.set(beast_http::field::host, host);
+  req.keep_alive(true);
+  req.erase(beast_http::field::expect);
+  req.prepare_payload();
 }
 
 void ClientCore::shut_down() {
@@ -42,12 +46,7 @@ Call::Call(ClientCore& core, Endpoint to, Request req, Clock::time_point deadlin
 void Call::start() {
   if (core_.closing) return fail(Failure::Refused, "client is shutting down", {});
   core_.active.emplace(this, weak_from_this());
-  req_.version(11);
-  // A Host already set is kept: a gateway forwards the client's own.
-  if (req_.find(beast_http::field::host) == req_.end()) req_.set(beast_http::field::host, key_);
-  req_.keep_alive(true);
-  req_.erase(beast_http::field::expect);  // the body goes right behind the header anyway
-  req_.prepare_payload();
+  prepare_request(req_, key_);
   if ((conn_ = core_.pool.take(key_))) {
     reused_ = true;
     return write();

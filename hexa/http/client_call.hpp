@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -16,6 +17,12 @@ namespace hexa::http::detail {
 
 class Call;
 class StreamingCall;
+
+inline constexpr std::uint64_t kMaxResponseBody = 64ull * 1024 * 1024;
+
+// What every call sends: HTTP/1.1, keep-alive, Content-Length, and Host unless the caller set
+// one (a gateway forwards the client's own); no Expect, the body goes right behind the head.
+void prepare_request(Request& req, const std::string& host);
 
 struct ClientCore {
   explicit ClientCore(const ClientOptions& o)

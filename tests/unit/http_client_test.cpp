@@ -12,6 +12,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -105,6 +106,23 @@ constexpr std::string_view kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok
 
 Request get(std::string target) { return Request{Verb::get, target, 11}; }
 
+// Every rule holds for both forms of a call: send() on the caller's thread, async_send() on
+// the client's I/O thread.
+enum class Form { Blocking, Async };
+
+class HttpClientCall : public ::testing::TestWithParam<Form> {
+ protected:
+  Reply call(Client& client, const Endpoint& to, Request req, std::chrono::milliseconds timeout) {
+    if (GetParam() == Form::Blocking) return client.send(to, std::move(req), timeout);
+    std::promise<Reply> reply;
+    client.async_send(to, std::move(req), timeout, [&reply](Reply r) { reply.set_value(std::move(r)); });
+    return reply.get_future().get();
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(BothForms, HttpClientCall, ::testing::Values(Form::Blocking, Form::Async),
+                         [](const auto& info) { return info.param == Form::Blocking ? "send" : "async_send"; });
+
 std::uint16_t closed_port() {
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
@@ -121,15 +139,15 @@ TEST(HttpClient, ParsesEndpoints) {
   EXPECT_THROW(Endpoint::parse("x:notaport"), std::invalid_argument);
 }
 
-TEST(HttpClient, ReportsRefusedWhenNothingListens) {
+TEST_P(HttpClientCall, ReportsRefusedWhenNothingListens) {
   Client client;
-  const Reply reply = client.send({"127.0.0.1", closed_port()}, get("/"), 2s);
+  const Reply reply = call(client, {"127.0.0.1", closed_port()}, get("/"), 2s);
   EXPECT_EQ(reply.failure, Failure::Refused);
   EXPECT_FALSE(reply.answered());
   EXPECT_FALSE(reply.error.empty());
 }
 
-TEST(HttpClient, ReportsTimeoutWhenTheServerNeverAnswers) {
+TEST_P(HttpClientCall, ReportsTimeoutWhenTheServerNeverAnswers) {
   ScriptedServer server;
   std::promise<void> client_done;
   auto script = std::async(std::launch::async, [&] {
@@ -139,7 +157,7 @@ TEST(HttpClient, ReportsTimeoutWhenTheServerNeverAnswers) {
   });
   Client client;
   const auto begin = Clock::now();
-  const Reply reply = client.send(server.endpoint(), get("/"), 200ms);
+  const Reply reply = call(client, server.endpoint(), get("/"), 200ms);
   const auto took = Clock::now() - begin;
   client_done.set_value();
   script.get();
@@ -148,19 +166,19 @@ TEST(HttpClient, ReportsTimeoutWhenTheServerNeverAnswers) {
   EXPECT_LT(took, 2s);
 }
 
-TEST(HttpClient, ReportsBrokenWhenTheServerClosesAfterReading) {
+TEST_P(HttpClientCall, ReportsBrokenWhenTheServerClosesAfterReading) {
   ScriptedServer server;
   auto script = std::async(std::launch::async, [&] {
     Fd c = server.accept();
     ScriptedServer::read_head(c);
   });  // closes without a word
   Client client;
-  const Reply reply = client.send(server.endpoint(), get("/"), 2s);
+  const Reply reply = call(client, server.endpoint(), get("/"), 2s);
   script.get();
   EXPECT_EQ(reply.failure, Failure::Broken);
 }
 
-TEST(HttpClient, ReportsBrokenOnATruncatedAnswer) {
+TEST_P(HttpClientCall, ReportsBrokenOnATruncatedAnswer) {
   ScriptedServer server;
   auto script = std::async(std::launch::async, [&] {
     Fd c = server.accept();
@@ -168,12 +186,12 @@ TEST(HttpClient, ReportsBrokenOnATruncatedAnswer) {
     ScriptedServer::write(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
   });
   Client client;
-  const Reply reply = client.send(server.endpoint(), get("/"), 2s);
+  const Reply reply = call(client, server.endpoint(), get("/"), 2s);
   script.get();
   EXPECT_EQ(reply.failure, Failure::Broken);
 }
 
-TEST(HttpClient, SkipsAnInterimAnswer) {
+TEST_P(HttpClientCall, SkipsAnInterimAnswer) {
   ScriptedServer server;
   auto script = std::async(std::launch::async, [&] {
     Fd c = server.accept();
@@ -184,14 +202,14 @@ TEST(HttpClient, SkipsAnInterimAnswer) {
   Request req{Verb::post, "/pays", 11};
   req.set(bhttp::field::expect, "100-continue");
   req.body() = "{}";
-  const Reply reply = client.send(server.endpoint(), std::move(req), 2s);
+  const Reply reply = call(client, server.endpoint(), std::move(req), 2s);
   script.get();
   ASSERT_TRUE(reply.answered()) << reply.error;
   EXPECT_EQ(reply.response.result(), Status::ok);
   EXPECT_EQ(reply.response.body(), "ok");
 }
 
-TEST(HttpClient, RetriesOnceOnAFreshConnectionWhenAReusedOneWasClosed) {
+TEST_P(HttpClientCall, RetriesOnceOnAFreshConnectionWhenAReusedOneWasClosed) {
   ScriptedServer server;
   auto script = std::async(std::launch::async, [&] {
     Fd first = server.accept();
@@ -204,8 +222,8 @@ TEST(HttpClient, RetriesOnceOnAFreshConnectionWhenAReusedOneWasClosed) {
     ScriptedServer::write(second, kOk);
   });
   Client client;
-  EXPECT_TRUE(client.send(server.endpoint(), get("/1"), 2s).answered());
-  const Reply reply = client.send(server.endpoint(), get("/2"), 2s);
+  EXPECT_TRUE(call(client, server.endpoint(), get("/1"), 2s).answered());
+  const Reply reply = call(client, server.endpoint(), get("/2"), 2s);
   script.get();
   ASSERT_TRUE(reply.answered()) << reply.error;
   EXPECT_EQ(reply.response.body(), "ok");
@@ -213,7 +231,7 @@ TEST(HttpClient, RetriesOnceOnAFreshConnectionWhenAReusedOneWasClosed) {
 
 // The server may have read the POST and acted on it before the connection died: sending it
 // again could act twice, so the caller gets Broken and decides.
-TEST(HttpClient, NeverSendsAPostAgainWhenAReusedConnectionGaveNoAnswer) {
+TEST_P(HttpClientCall, NeverSendsAPostAgainWhenAReusedConnectionGaveNoAnswer) {
   ScriptedServer server;
   auto script = std::async(std::launch::async, [&] {
     Fd first = server.accept();
@@ -224,15 +242,15 @@ TEST(HttpClient, NeverSendsAPostAgainWhenAReusedConnectionGaveNoAnswer) {
     EXPECT_THROW(server.accept(300ms), std::runtime_error) << "the POST was sent again";
   });
   Client client;
-  EXPECT_TRUE(client.send(server.endpoint(), get("/1"), 2s).answered());
+  EXPECT_TRUE(call(client, server.endpoint(), get("/1"), 2s).answered());
   Request post{Verb::post, "/contracts", 11};
   post.body() = "{}";
-  const Reply reply = client.send(server.endpoint(), std::move(post), 2s);
+  const Reply reply = call(client, server.endpoint(), std::move(post), 2s);
   script.get();
   EXPECT_EQ(reply.failure, Failure::Broken);
 }
 
-TEST(HttpClient, ReusesKeepAliveConnectionsAndSetsHostAndLength) {
+TEST_P(HttpClientCall, ReusesKeepAliveConnectionsAndSetsHostAndLength) {
   std::mutex m;
   std::set<std::uint16_t> peers;
   std::vector<Request> seen;
@@ -254,7 +272,7 @@ TEST(HttpClient, ReusesKeepAliveConnectionsAndSetsHostAndLength) {
   for (int i = 0; i < 5; ++i) {
     Request req{Verb::post, "/contracts", 11};
     req.body() = R"({"custName":"고객1"})";
-    const Reply reply = client.send(to, std::move(req), 2s);
+    const Reply reply = call(client, to, std::move(req), 2s);
     ASSERT_TRUE(reply.answered()) << reply.error;
     EXPECT_EQ(reply.response.result(), Status::created);
     EXPECT_EQ(reply.response.body(), R"({"custName":"고객1"})");
@@ -266,7 +284,7 @@ TEST(HttpClient, ReusesKeepAliveConnectionsAndSetsHostAndLength) {
   EXPECT_TRUE(seen[0].keep_alive());
 }
 
-TEST(HttpClient, KeepsAHostTheCallerSet) {
+TEST_P(HttpClientCall, KeepsAHostTheCallerSet) {
   std::promise<std::string> host;
   Server server({}, [&](Request&& req, Responder respond) {
     host.set_value(std::string(req[bhttp::field::host]));
@@ -276,17 +294,20 @@ TEST(HttpClient, KeepsAHostTheCallerSet) {
   Client client;
   Request req = get("/");
   req.set(bhttp::field::host, "gateway.example:8088");
-  EXPECT_TRUE(client.send({"127.0.0.1", server.port()}, std::move(req), 2s).answered());
+  EXPECT_TRUE(call(client, {"127.0.0.1", server.port()}, std::move(req), 2s).answered());
   EXPECT_EQ(host.get_future().get(), "gateway.example:8088");
 }
 
+// 200 with the request's target as its body: which answer belongs to which call.
+Response target_echoed(const Request& req) {
+  Response res{Status::ok, 11};
+  res.body() = std::string(req.target());
+  res.prepare_payload();
+  return res;
+}
+
 TEST(HttpClient, CompletesManyConcurrentCallsFromSeveralThreads) {
-  Server server({}, [](Request&& req, Responder respond) {
-    Response res{Status::ok, 11};
-    res.body() = std::string(req.target());
-    res.prepare_payload();
-    respond(std::move(res));
-  });
+  Server server({}, [](Request&& req, Responder respond) { respond(target_echoed(req)); });
   server.start();
   Client client;
   const Endpoint to{"127.0.0.1", server.port()};
@@ -312,7 +333,39 @@ TEST(HttpClient, CompletesManyConcurrentCallsFromSeveralThreads) {
   EXPECT_EQ(right.load(), kThreads * kPerThread);
 }
 
-TEST(HttpClient, DestroyingTheClientCompletesCallsInProgress) {
+TEST(HttpClient, CompletesManyConcurrentBlockingCallsOverSharedConnections) {
+  std::mutex m;
+  std::set<std::uint16_t> peers;
+  Server server({}, hexa::http::PeerDispatch{[&](Request&& req, const hexa::http::Peer& peer, Responder respond) {
+                  {
+                    std::lock_guard lock(m);
+                    peers.insert(peer.port);
+                  }
+                  respond(target_echoed(req));
+                }});
+  server.start();
+  Client client;
+  const Endpoint to{"127.0.0.1", server.port()};
+  std::atomic<int> right{0};
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string target = "/";
+        target.append(std::to_string(t)).append("/").append(std::to_string(i));
+        const Reply r = client.send(to, get(target), 5s);
+        right += r.answered() && r.response.body() == target;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(right.load(), kThreads * kPerThread);
+  std::lock_guard lock(m);
+  EXPECT_LE(peers.size(), static_cast<std::size_t>(kThreads)) << "idle connections are reused";
+}
+
+TEST_P(HttpClientCall, DestroyingTheClientEndsCallsInProgress) {
   ScriptedServer server;
   std::promise<void> request_arrived, finished;
   auto script = std::async(std::launch::async, [&] {
@@ -321,16 +374,14 @@ TEST(HttpClient, DestroyingTheClientCompletesCallsInProgress) {
     request_arrived.set_value();
     finished.get_future().wait_for(5s);
   });
-  std::promise<Reply> outcome;
-  {
-    Client client;
-    client.async_send(server.endpoint(), get("/"), 10s,
-                      [&](Reply r) { outcome.set_value(std::move(r)); });
-    request_arrived.get_future().wait();
-  }  // destroyed while the call waits for an answer that will not come
-  auto result = outcome.get_future();
-  ASSERT_EQ(result.wait_for(0s), std::future_status::ready);
-  EXPECT_EQ(result.get().failure, Failure::Broken);
+  std::optional<Client> client(std::in_place);
+  auto outcome = std::async(std::launch::async, [&] { return call(*client, server.endpoint(), get("/"), 10s); });
+  ASSERT_EQ(request_arrived.get_future().wait_for(5s), std::future_status::ready);
+  const auto begin = Clock::now();
+  client.reset();  // while the call waits for an answer that will not come
+  ASSERT_EQ(outcome.wait_for(2s), std::future_status::ready);
+  EXPECT_LT(Clock::now() - begin, 2s);
+  EXPECT_EQ(outcome.get().failure, Failure::Broken);
   finished.set_value();
   script.get();
 }
