@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <fstream>
 #include <optional>
+#include <random>
 #include <stdexcept>
 
 namespace hexa::launcher {
@@ -23,11 +25,29 @@ std::optional<std::uint16_t> try_bind(std::uint16_t port) {
   return acceptor.local_endpoint().port();
 }
 
+// Where the kernel picks the local ports of outgoing connections: [first, last].
+std::pair<unsigned, unsigned> ephemeral_range() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned first = 32768, last = 60999;  // Linux's default
+  in >> first >> last;
+  return {first, last};
+}
+
 }  // namespace
 
 bool port_is_free(std::uint16_t port) { return try_bind(port).has_value(); }
 
 std::uint16_t any_free_port() {
+  // Not bind to 0: that hands out a port of the ephemeral range, which any outgoing connection
+  // (a load test makes thousands) may take before the child binds it ("Address already in
+  // use"). Below that range only listeners bind; a random pick keeps parallel launchers apart.
+  const unsigned low = std::min(ephemeral_range().first, 65536u);
+  if (low > kLowestFreePort + 1000) {
+    std::mt19937 pick{std::random_device{}()};
+    std::uniform_int_distribution<unsigned> port(kLowestFreePort, low - 1);
+    for (int attempt = 0; attempt < 200; ++attempt)
+      if (auto p = try_bind(static_cast<std::uint16_t>(port(pick)))) return *p;
+  }
   if (auto port = try_bind(0)) return *port;
   throw std::runtime_error("no free loopback port");
 }

@@ -23,6 +23,7 @@
 #include "hexa/launcher/child_process.hpp"
 #include "hexa/launcher/loopback_http.hpp"
 #include "hexa/launcher/plan.hpp"
+#include "hexa/launcher/ports.hpp"
 #include "hexa/launcher/state_file.hpp"
 #include "support/eventually.hpp"
 
@@ -504,6 +505,24 @@ TEST(LauncherPlan, ReplicasTakeTheNextFreePortsAfterTheDefault) {
   EXPECT_EQ(plan.instances[1].env.at("SERVICES_ORDER_URL"),
             "http://127.0.0.1:8081,http://127.0.0.1:8083,http://127.0.0.1:8085");
   EXPECT_EQ(plan.instances[1].env.at("PROFILE"), "default");
+}
+
+// A free port is never one an outgoing connection can take before the child binds it: not
+// from the kernel's ephemeral range, and not from the range left to tests.
+TEST(LauncherPlan, FreePortsComeFromBelowTheEphemeralRange) {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 0;
+  range >> low;
+  ASSERT_GT(low, hl::kLowestFreePort + 1000) << "this machine leaves no room below its ephemeral range";
+  std::set<std::uint16_t> seen;
+  for (int i = 0; i < 20; ++i) {
+    const auto port = hl::any_free_port();
+    EXPECT_GE(port, hl::kLowestFreePort);
+    EXPECT_LT(port, low);
+    EXPECT_TRUE(hl::port_is_free(port));
+    seen.insert(port);
+  }
+  EXPECT_GT(seen.size(), 10u) << "picked at random, so parallel launchers rarely meet";
 }
 
 // The gateway serves the front end the build copied next to the executables (build/web/<system>).
