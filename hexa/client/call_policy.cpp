@@ -35,6 +35,7 @@ resilience::AdaptiveLimit::Options adaptive_options(const Config& c, const std::
   // A rise well under the time a caller waits anyway is not worth turning customers away for.
   o.min_delay = std::chrono::milliseconds(c.get_int(p + "min-delay-ms", timeout_ms / 10));
   o.timeout_share = c.get_double(p + "timeout-share", o.timeout_share);
+  o.timeout = std::chrono::milliseconds(timeout_ms);
   o.baseline_windows = static_cast<int>(c.get_int(p + "baseline-windows", o.baseline_windows));
   // Before anything is known, waiting as long as a rise that is not worth a refusal.
   o.first_wait = std::chrono::milliseconds(c.get_int(p + "first-wait-ms", o.min_delay.count()));

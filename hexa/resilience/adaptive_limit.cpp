@@ -82,20 +82,23 @@ void AdaptiveLimit::finish(const Permit& permit, Permit::Ended how) {
 
 void AdaptiveLimit::judge() {
   const Duration average = window_total_ / window_answers_;
-  const double timeouts = static_cast<double>(window_timeouts_) / window_answers_;
+  const int window_answers = window_answers_, window_timeouts = window_timeouts_;
+  const double timeouts = static_cast<double>(window_timeouts) / window_answers;
   window_total_ = {}, window_answers_ = 0, window_timeouts_ = 0;
   window_averages_.push_back(average);
   if (static_cast<int>(window_averages_.size()) > options_.baseline_windows) window_averages_.pop_front();
 
   const double base = std::chrono::duration<double>(baseline_locked()).count();
   const double avg = std::chrono::duration<double>(average).count();
-  const bool slower = avg > base * options_.tolerance &&
-                      average - baseline_locked() > std::chrono::duration_cast<Duration>(options_.min_delay);
-  const bool overloaded = timeouts > options_.timeout_share || slower;
+  const double queue_free = base + queue_free_rise(base);  // what the limit aims back at
+  const bool slower = avg > std::max(queue_free, base + std::chrono::duration<double>(options_.min_delay).count());
+  const double tolerated = options_.timeout_share * window_answers;
+  const bool timing_out = window_timeouts > tolerated + std::sqrt(tolerated * (1 - options_.timeout_share));
+  const bool overloaded = timing_out || slower;
   const bool fast = average < std::chrono::duration_cast<Duration>(options_.min_delay);
   waiting_ = !overloaded && fast;
   if (overloaded) {
-    const double factor = timeouts > options_.timeout_share ? 1 - timeouts / 2 : base * options_.tolerance / avg;
+    const double factor = timing_out ? 1 - timeouts / 2 : queue_free / avg;
     last_overloaded_ = limit_;
     set_limit(limit_ * std::max(0.5, factor));
   } else if (fast) {
@@ -105,6 +108,14 @@ void AdaptiveLimit::judge() {
   } else {
     set_limit(limit_ + 1 / limit_);
   }
+}
+
+// How far above the baseline (seconds) a window's average may be and still tell of no queue:
+// the tolerance, but at most half the time left before the caller's timeout.
+double AdaptiveLimit::queue_free_rise(double base) const {
+  const double rise = base * (options_.tolerance - 1);
+  if (options_.timeout.count() <= 0) return rise;
+  return std::min(rise, std::max(0.0, std::chrono::duration<double>(options_.timeout).count() - base) / 2);
 }
 
 void AdaptiveLimit::set_limit(double limit) {

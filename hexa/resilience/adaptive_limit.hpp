@@ -9,12 +9,18 @@
 //   - baseline: the callee's latency without a queue, the lowest window average of the last
 //     baseline_windows windows (a cut lets the callee's queue drain, which shows it again; a
 //     callee that became slower for good is accepted once the old windows are out);
-//   - overloaded when more than timeout_share of the window's calls timed out (a caller that
+//   - overloaded when more of the window's calls timed out than timeout_share of them by more
+//     than chance (one standard deviation of that share over the window: a callee whose own
+//     latency reaches the timeout, as the seeds' pay at 400-620 ms against 610, times out a
+//     tenth of its calls with no queue at all, and 2 of 10 is then no sign) — a caller that
 //     gives up leaves its call queued at the callee, so timeouts feed themselves: the strongest
-//     sign), or when the window's average latency rose above baseline × tolerance and by more
-//     than min_delay (a rise of a few milliseconds on a fast callee is noise, not a queue);
-//   - overloaded: the limit shrinks (× (1 - share/2) for timeouts, × baseline × tolerance /
-//     average for latency, never by more than half) and the limit it had is remembered;
+//     sign; or when the window's average latency rose above the baseline by more than it may:
+//     baseline × (tolerance - 1), but at most half the time the baseline leaves before the
+//     caller's timeout (a queue that eats that much is about to time out), and never less than
+//     min_delay (a rise of a few milliseconds on a fast callee is noise, not a queue);
+//   - overloaded: the limit shrinks (× (1 - share/2) for timeouts, × (baseline + that rise
+//     without the min_delay floor) / average for latency, never by more than half) and the
+//     limit it had is remembered;
 //   - otherwise it grows: doubles while the window's average is under min_delay (a fast
 //     callee: the burst of a busy caller must not be refused while the limit finds its
 //     level); else by one per window back up to just under the last limit found overloaded,
@@ -53,6 +59,7 @@ class AdaptiveLimit {
     double tolerance = 1.25;  // latency up to baseline × tolerance is "at baseline"
     std::chrono::milliseconds min_delay{5};
     double timeout_share = 0.15;
+    std::chrono::milliseconds timeout{0};  // the caller's timeout for one call; 0: unknown
     int baseline_windows = 30;
     std::chrono::milliseconds first_wait{0};
   };
@@ -104,6 +111,7 @@ class AdaptiveLimit {
   using Duration = std::chrono::steady_clock::duration;
   void finish(const Permit& permit, Permit::Ended how);
   void judge();
+  double queue_free_rise(double base) const;
   Duration baseline_locked() const;
   void set_limit(double limit);
 

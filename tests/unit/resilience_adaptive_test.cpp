@@ -106,6 +106,32 @@ TEST_F(AdaptiveLimitTest, TimeoutsBeyondTheirShareShrinkTheLimit) {
   EXPECT_EQ(limit_->limit(), 9);
 }
 
+// The seeds' pay (400-620 ms against a 610 ms timeout) times out a tenth of its calls with no
+// queue: 2 of 10 is chance, not an overload; it took the limit below pay's capacity for
+// seconds at a time under the overload experiment.
+TEST_F(AdaptiveLimitTest, TimeoutsWithinChanceOfTheirShareAreNoOverload) {
+  make({.initial_limit = 10, .timeout_share = 0.15});
+  window(milliseconds(500), 2);  // 2 of 10: within one standard deviation of 15%
+  EXPECT_EQ(limit_->limit(), 11);
+  window(milliseconds(500), 4);  // 4 of 11: beyond it
+  EXPECT_LT(limit_->limit(), 11);
+}
+
+// A callee at 500 ms behind a 610 ms timeout: a queue that takes 60 ms is about to time out,
+// though 560 ms is well within baseline x tolerance (625 ms).
+TEST_F(AdaptiveLimitTest, ARiseThatEatsHalfTheTimeLeftBeforeTheTimeoutIsAnOverload) {
+  make({.initial_limit = 10, .tolerance = 1.25, .min_delay = milliseconds(10), .timeout = milliseconds(610)});
+  window(milliseconds(500));
+  window(milliseconds(550));  // within 500 + (610 - 500) / 2
+  ASSERT_EQ(limit_->limit(), 12);
+  window(milliseconds(560));
+  EXPECT_EQ(limit_->limit(), 11) << "x 555 / 560";
+  make({.initial_limit = 10, .tolerance = 1.25, .min_delay = milliseconds(10)});  // timeout unknown
+  window(milliseconds(500));
+  window(milliseconds(560));
+  EXPECT_EQ(limit_->limit(), 12);
+}
+
 TEST_F(AdaptiveLimitTest, AfterAnOverloadGrowsBackQuicklyThenSlowlyPastIt) {
   make({.initial_limit = 12, .tolerance = 1.25, .min_delay = milliseconds(10)});
   window(milliseconds(100));  // 13
