@@ -499,9 +499,11 @@ http::Response ResourceCore::create_guarded(const http::Request& req, Record r) 
   // The Idempotency-Key is taken with the pending row, in its transaction, answered "pending"
   // (202) until the callee's answer replaces it: a retry meanwhile neither adds a row nor asks.
   Record pending;
+  const bool keyed = !idempotency_key(req, spec_.model->collection).empty();
   const http::Response first = write_answer(req, [&](UnitOfWork& uow) {
     pending = insert_pending(uow, r, until + kReconcileMarginMs);
-    return item_response(req, http::Status::accepted, pending);
+    // Only a retry under the key reads this answer: without one, it is not worth rendering.
+    return keyed ? item_response(req, http::Status::accepted, pending) : http::Response{};
   });
   if (pending.empty()) return first;  // a retry under the key of a creation already under way
   const auto id = row_id(pending);
