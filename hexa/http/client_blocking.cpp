@@ -41,12 +41,6 @@ bool ready(int fd, short events, Clock::time_point deadline) {
 
 std::string error_text(int err) { return std::strerror(err); }
 
-// An idle connection the server has closed shows end-of-stream (or stray bytes) at once.
-bool looks_open(int fd) {
-  char byte;
-  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
 std::string wire_bytes(const Request& req) {
   std::string out;
   beast_http::request_serializer<beast_http::string_body> sr(req);

@@ -1,7 +1,7 @@
 #pragma once
 // Private to hexa/http: Client::send() on the caller's own thread. A worker that waits for the
-// answer anyway does the I/O itself, with no hand-off to the client's I/O thread and back (two
-// context switches per call, a tenth of a guarded service's CPU). Its own keep-alive
+// answer anyway does the I/O itself, with no hand-off to the client's I/O thread and back
+// (contract's CPU per contract 0.214 -> 0.194 ms, one pair of runs). Its own keep-alive
 // connections, behind a lock, and the rules of an asynchronous Call (client_call.hpp): Refused
 // only when nothing was sent; one retry on a fresh connection when a reused one fails before
 // any byte of answer, and then only a request that may arrive twice.

@@ -1,5 +1,9 @@
 #include "hexa/http/client_call.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "hexa/http/client_stream_call.hpp"
 
 #include <boost/beast/core/bind_handler.hpp>
@@ -11,6 +15,11 @@ namespace hexa::http::detail {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
+
+bool looks_open(int fd) {
+  char byte;
+  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
 
 void prepare_request(Request& req, const std::string& host) {
   req.version(11);

@@ -24,6 +24,11 @@ inline constexpr std::uint64_t kMaxResponseBody = 64ull * 1024 * 1024;
 // one (a gateway forwards the client's own); no Expect, the body goes right behind the head.
 void prepare_request(Request& req, const std::string& host);
 
+// Whether an idle keep-alive connection still looks open: one the server has closed shows
+// end-of-stream (or stray bytes) at once, a healthy one would block. Checking first saves a
+// failed round trip and a retry.
+bool looks_open(int fd);
+
 struct ClientCore {
   explicit ClientCore(const ClientOptions& o)
       : options(o), ioc(1), pool(o.max_idle_per_endpoint) {}

@@ -1,22 +1,8 @@
 #include "hexa/http/client_pool.hpp"
 
+#include "hexa/http/client_call.hpp"
+
 namespace hexa::http::detail {
-namespace {
-
-// An idle connection the server has closed shows end-of-stream (or stray bytes) without
-// blocking; a healthy one would block. Checking first saves a failed round trip and a retry.
-bool looks_open(boost::asio::ip::tcp::socket& socket) {
-  boost::system::error_code ec;
-  socket.non_blocking(true, ec);
-  if (ec) return false;
-  char byte;
-  socket.receive(boost::asio::buffer(&byte, 1), boost::asio::socket_base::message_peek, ec);
-  const bool open = ec == boost::asio::error::would_block;
-  socket.non_blocking(false, ec);
-  return open;
-}
-
-}  // namespace
 
 std::unique_ptr<Connection> ConnectionPool::take(const std::string& key) {
   const auto it = idle_.find(key);
@@ -25,7 +11,7 @@ std::unique_ptr<Connection> ConnectionPool::take(const std::string& key) {
   while (!stack.empty()) {
     auto c = std::move(stack.back());
     stack.pop_back();
-    if (looks_open(c->stream.socket())) return c;
+    if (looks_open(c->stream.socket().native_handle())) return c;
   }
   return nullptr;
 }

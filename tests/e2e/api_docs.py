@@ -9,11 +9,11 @@ examples per operation, the others 10."""
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+import venvs
 from conftest import System, request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,12 +48,7 @@ def test_each_service_serves_the_committed_openapi_document(system):
 
 
 def schemathesis():
-    venv = ROOT / ".cache" / "schemathesis-venv"
-    program = venv / "bin" / "schemathesis"
-    if not program.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "schemathesis==4.32.5"], check=True, timeout=600)
-    return program
+    return venvs.venv("schemathesis", ["schemathesis==4.32.5"]) / "bin" / "schemathesis"
 
 
 def fuzz(system, service):

@@ -1,29 +1,14 @@
 """A gRPC client as a user of a service's port would make one: PyPI's grpcio and grpcio-tools
-(installed once into .cache/grpc-venv), stubs compiled by protoc from the .proto that
+(installed once into .cache/grpc-venv, venvs.py), stubs compiled by protoc from the .proto that
 `hexa describe` wrote under docs/<system>/, nothing written by hand."""
 import importlib
-import site
-import subprocess
 import sys
 from pathlib import Path
 
+import venvs
+
 ROOT = Path(__file__).resolve().parents[2]
-VENV = ROOT / ".cache" / "grpc-venv"
-PACKAGES = ["grpcio==1.66.1", "grpcio-tools==1.66.1"]
-
-
-def _install():
-    python = VENV / "bin" / "python"
-    ok = python.exists() and subprocess.run([str(python), "-c", "import grpc, grpc_tools"],
-                                            capture_output=True).returncode == 0
-    if not ok:
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=120)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", *PACKAGES], check=True, timeout=600)
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    site.addsitedir(str(VENV / "lib" / version / "site-packages"))  # same interpreter: its wheels load here
-
-
-_install()
+venvs.importable(venvs.venv("grpc", ["grpcio==1.66.1", "grpcio-tools==1.66.1"]))
 import grpc  # noqa: E402  (from the venv just added; tests import it from here)
 from grpc_tools import protoc  # noqa: E402
 

@@ -1,13 +1,11 @@
 """Parses Prometheus' text exposition format with the `prometheus_client` package's own parser
-(PyPI), installed once into .cache/prometheus-venv: what a scrape yields, as a real Prometheus
+(PyPI), installed once into .cache/prometheus-venv (venvs.py): what a scrape yields, as a real Prometheus
 client library reads it, not as a regular expression would."""
 import json
 import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-VENV = ROOT / ".cache" / "prometheus-venv"
+import venvs
+
 
 # Run by the venv's python: families as JSON, {name: {"type", "samples": [[name, labels, value]]}}.
 # A value that is not finite becomes its Prometheus spelling.
@@ -24,14 +22,7 @@ print(json.dumps(out))
 
 
 def python():
-    program = VENV / "bin" / "python"
-    ok = program.exists() and subprocess.run([str(program), "-c", "import prometheus_client"],
-                                             capture_output=True).returncode == 0
-    if not ok:
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=120)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "prometheus-client==0.26.0"], check=True,
-                       timeout=600)
-    return program
+    return venvs.venv("prometheus", ["prometheus-client==0.26.0"]) / "bin" / "python"
 
 
 def parse(text):
