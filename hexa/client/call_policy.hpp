@@ -8,7 +8,7 @@
 //   circuit-breaker:                     resilience4j's names and defaults
 //     enabled: true
 //     window-type: count | time          sliding-window-type
-//     window-size: 20                    calls, or seconds when time-based
+//     window-size: 100                   calls, or seconds when time-based
 //     failure-rate-threshold: 50         percent
 //     slow-call-rate-threshold: 100      percent
 //     slow-call-duration-ms: 60000

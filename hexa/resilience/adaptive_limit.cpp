@@ -77,28 +77,36 @@ void AdaptiveLimit::finish(const Permit& permit, Permit::Ended how) {
   window_total_ += elapsed;
   ++window_answers_;
   if (how == Permit::Ended::TimedOut) ++window_timeouts_;
-  if (window_answers_ >= std::max(options_.window, static_cast<int>(limit_))) judge();
+  // Timeouts feed themselves (each leaves its call queued at the callee): once they are too many
+  // for the whole window, the verdict cannot change, so it is given now.
+  const int window = std::max(options_.window, static_cast<int>(limit_));
+  if (window_answers_ >= window || timing_out(window_timeouts_, window)) judge(window);
 }
 
-void AdaptiveLimit::judge() {
+// More of `answers` calls timed out than their share, by more than chance (one standard deviation).
+bool AdaptiveLimit::timing_out(int timeouts, int answers) const {
+  const double tolerated = options_.timeout_share * answers;
+  return timeouts > tolerated + std::sqrt(tolerated * (1 - options_.timeout_share));
+}
+
+void AdaptiveLimit::judge(int window) {
+  const bool complete = window_answers_ >= window;
   const Duration average = window_total_ / window_answers_;
-  const int window_answers = window_answers_, window_timeouts = window_timeouts_;
-  const double timeouts = static_cast<double>(window_timeouts) / window_answers;
+  const bool timed_out_too_often = timing_out(window_timeouts_, window);
+  const double timeouts = static_cast<double>(window_timeouts_) / window;
   window_total_ = {}, window_answers_ = 0, window_timeouts_ = 0;
-  window_averages_.push_back(average);
+  if (complete) window_averages_.push_back(average);  // a part of a window is no baseline
   if (static_cast<int>(window_averages_.size()) > options_.baseline_windows) window_averages_.pop_front();
 
   const double base = std::chrono::duration<double>(baseline_locked()).count();
   const double avg = std::chrono::duration<double>(average).count();
   const double queue_free = base + queue_free_rise(base);  // what the limit aims back at
   const bool slower = avg > std::max(queue_free, base + std::chrono::duration<double>(options_.min_delay).count());
-  const double tolerated = options_.timeout_share * window_answers;
-  const bool timing_out = window_timeouts > tolerated + std::sqrt(tolerated * (1 - options_.timeout_share));
-  const bool overloaded = timing_out || slower;
+  const bool overloaded = timed_out_too_often || slower;
   const bool fast = average < std::chrono::duration_cast<Duration>(options_.min_delay);
   waiting_ = !overloaded && fast;
   if (overloaded) {
-    const double factor = timing_out ? 1 - timeouts / 2 : queue_free / avg;
+    const double factor = timed_out_too_often ? 1 - timeouts / 2 : queue_free / avg;
     last_overloaded_ = limit_;
     set_limit(limit_ * std::max(0.5, factor));
   } else if (fast) {

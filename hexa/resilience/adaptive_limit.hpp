@@ -5,7 +5,10 @@
 //
 // The limit is judged once per window: max(window, limit) answers of calls that started under
 // the current limit (answers of calls started before the last change are passed over: they
-// tell about the old limit). From each window:
+// tell about the old limit), or as soon as more of them timed out than the whole window may (the
+// verdict can no longer change, and each timeout leaves its call queued at the callee, so the
+// next ones come faster: under the seeds' overload experiment the wait for the full window let
+// them open the breaker). From each window:
 //   - baseline: the callee's latency without a queue, the lowest window average of the last
 //     baseline_windows windows (a cut lets the callee's queue drain, which shows it again; a
 //     callee that became slower for good is accepted once the old windows are out);
@@ -110,7 +113,8 @@ class AdaptiveLimit {
  private:
   using Duration = std::chrono::steady_clock::duration;
   void finish(const Permit& permit, Permit::Ended how);
-  void judge();
+  bool timing_out(int timeouts, int answers) const;
+  void judge(int window);
   double queue_free_rise(double base) const;
   Duration baseline_locked() const;
   void set_limit(double limit);

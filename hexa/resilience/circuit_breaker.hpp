@@ -30,7 +30,7 @@ class CircuitBreaker {
   struct Options {
     enum WindowType { CountBased, TimeBased };
     WindowType window_type = CountBased;
-    int window_size = 20;  // calls (count-based) or seconds (time-based)
+    int window_size = 100;  // calls (count-based) or seconds (time-based); resilience4j's default
     double failure_rate_threshold = 50;     // percent, in (0, 100]
     double slow_call_rate_threshold = 100;  // percent, in (0, 100]
     std::chrono::milliseconds slow_call_duration{60000};  // slower than this is slow

@@ -103,7 +103,7 @@ def test_the_event_storming_diagram_uses_the_stickers_colours():
 
 def test_the_context_map_tells_request_response_from_pub_sub():
     text = (DOCS / "carrental" / "context-map.mmd").read_text()
-    assert 'contract -->|"REST /pays<br/>timeout 610 ms, breaker 50% of 20 calls, adaptive concurrency limit"| pay' in text
+    assert 'contract -->|"REST /pays<br/>timeout 610 ms, breaker 50% of 100 calls, adaptive concurrency limit"| pay' in text
     assert 'contract -.->|"ContractCanceled' in text and "-.->" in text
 
 

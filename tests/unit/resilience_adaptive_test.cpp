@@ -117,6 +117,20 @@ TEST_F(AdaptiveLimitTest, TimeoutsWithinChanceOfTheirShareAreNoOverload) {
   EXPECT_LT(limit_->limit(), 11);
 }
 
+// Each timeout leaves its call queued at the callee, so the next come faster: the limit does not
+// wait for the rest of the window once its timeouts alone make it an overload.
+TEST_F(AdaptiveLimitTest, TimeoutsTooManyForTheWholeWindowShrinkTheLimitAtOnce) {
+  make({.initial_limit = 10, .timeout_share = 0.15});
+  for (int i = 0; i < 3; ++i) {  // 3 of a window of 10 (tolerated: 1.5 + 1.1)
+    auto permit = limit_->try_acquire();
+    ASSERT_TRUE(permit);
+    EXPECT_EQ(limit_->limit(), 10) << "not judged after " << i << " timeouts";
+    clock_.advance(milliseconds(610));
+    permit->timed_out();
+  }
+  EXPECT_EQ(limit_->limit(), 8) << "x (1 - 3/10 / 2) = 8.5";
+}
+
 // A callee at 500 ms behind a 610 ms timeout: a queue that takes 60 ms is about to time out,
 // though 560 ms is well within baseline x tolerance (625 ms).
 TEST_F(AdaptiveLimitTest, ARiseThatEatsHalfTheTimeLeftBeforeTheTimeoutIsAnOverload) {
