@@ -25,13 +25,13 @@ int suffix_of(const std::string& instance) {
 
 }  // namespace
 
-InstancePlan successor(const Supervisor& supervisor, const InstancePlan& model) {
+InstancePlan successor(Supervisor& supervisor, const InstancePlan& model) {
   int last = 0;
   for (const auto& i : supervisor.instances())
     if (i.plan.service == model.service) last = std::max(last, suffix_of(i.plan.instance));
   InstancePlan next = model;
   next.instance = fmt::format("{}-{}", model.service, last + 1);
-  next.port = any_free_port();
+  next.port = supervisor.free_port();
   next.log = model.log.parent_path() / (next.instance + ".log");
   next.env["INSTANCE_ID"] = next.instance;
   next.env["SERVER_PORT"] = std::to_string(next.port);

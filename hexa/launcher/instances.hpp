@@ -14,7 +14,7 @@ namespace hexa::launcher {
 inline constexpr std::chrono::milliseconds kDeregistrationDelay{500};
 
 // `model`'s plan on a fresh port under the next free number: "contract-1" -> "contract-2".
-InstancePlan successor(const Supervisor& supervisor, const InstancePlan& model);
+InstancePlan successor(Supervisor& supervisor, const InstancePlan& model);
 
 // Gives every gateway the service's wanted instances but `leaving` (PUT /actuator/upstreams/<s>,
 // answered once applied). Returns why not, when a gateway did not take them.

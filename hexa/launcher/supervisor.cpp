@@ -71,9 +71,12 @@ bool matches(const InstancePlan& instance, const std::string& target) {
   return target == instance.service || target == instance.instance;
 }
 
-Supervisor::Supervisor(const Plan& plan) : system_(plan.system) {
+Supervisor::Supervisor(const Plan& plan, std::shared_ptr<PortLeases> leases)
+    : system_(plan.system), leases_(std::move(leases)) {
   for (const auto& p : plan.instances) instances_.push_back(Instance{p});
 }
+
+std::uint16_t Supervisor::free_port() { return leases_ ? leases_->any_free() : any_free_port(); }
 
 Supervisor::~Supervisor() {
   if (std::ranges::any_of(instances_, [](const Instance& i) { return i.pid != 0; })) {

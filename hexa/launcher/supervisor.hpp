@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,7 +54,8 @@ bool matches(const InstancePlan& instance, const std::string& target);
 
 class Supervisor {
  public:
-  explicit Supervisor(const Plan& plan);
+  // `leases` holds the plan's free ports and gives new instances theirs (none: any free port).
+  explicit Supervisor(const Plan& plan, std::shared_ptr<PortLeases> leases = nullptr);
   ~Supervisor();  // no child outlives its supervisor, even when an error unwinds the launcher
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
@@ -74,6 +76,9 @@ class Supervisor {
   // SIGTERM to every child, SIGKILL to those still running after `grace`; all reaped on return.
   void stop_all(std::chrono::milliseconds grace);
 
+  // A port for a new instance, held against other launchers while this supervisor lives.
+  std::uint16_t free_port();
+
   const std::vector<Instance>& instances() const { return instances_; }
   const std::string& system() const { return system_; }
   bool all_ready() const;
@@ -88,6 +93,7 @@ class Supervisor {
   void request_stop(Instance& i);
 
   std::string system_;
+  std::shared_ptr<PortLeases> leases_;
   std::vector<Instance> instances_;
   bool healing_ = false;
 };

@@ -525,6 +525,33 @@ TEST(LauncherPlan, FreePortsComeFromBelowTheEphemeralRange) {
   EXPECT_GT(seen.size(), 10u) << "picked at random, so parallel launchers rarely meet";
 }
 
+// Two launchers on one machine never hand out one port, though it is free to bind until a child
+// binds it: each holds the ports it handed out until it ends.
+TEST(LauncherPlan, TwoLaunchersNeverHandOutOnePort) {
+  const auto dir = fs::temp_directory_path() / ("hexa-ports-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  unsigned low = hl::any_free_port();  // three free ports in a row
+  while (!hl::port_is_free(static_cast<std::uint16_t>(low + 1)) || !hl::port_is_free(static_cast<std::uint16_t>(low + 2)))
+    low = hl::any_free_port();
+  const hl::PortLeases::Range three{low, low + 3};
+
+  std::set<std::uint16_t> first_ports;
+  auto first = std::make_unique<hl::PortLeases>(dir, three);
+  first_ports.insert(first->any_free());
+  first_ports.insert(first->any_free());
+  ASSERT_EQ(first_ports.size(), 2u) << "one launcher hands a port out once";
+  for (const auto port : first_ports) EXPECT_TRUE(hl::port_is_free(port)) << "held, not bound";
+
+  hl::PortLeases second(dir, three);
+  const auto third = second.any_free();
+  EXPECT_FALSE(first_ports.contains(third)) << "the other launcher's ports are passed over";
+  EXPECT_THROW(second.any_free(), std::runtime_error) << "all three are held";
+
+  first.reset();  // the first launcher ends: its ports are free again
+  EXPECT_TRUE(first_ports.contains(second.any_free()));
+  fs::remove_all(dir);
+}
+
 // The gateway serves the front end the build copied next to the executables (build/web/<system>).
 TEST(LauncherPlan, TheGatewayGetsTheSystemsWebFolderBesideTheExecutables) {
   const hl::SystemSpec spec{"shop", "/s/shop", {{"order", 8081}}, hl::GatewaySpec{8088, "gateway.yaml"}};
