@@ -122,7 +122,7 @@ class ResourceFace {
     auto& m = *file_.add_message_type();
     m.set_name(name_);
     for (const auto& f : declared_.at("fields")) add_optional(m, f.at("name"), type_of(f.at("kind")));
-    if (aggregate_ && resource_.at("guarded").get<bool>()) add_optional(m, "pending", FieldProto::TYPE_BOOL);
+    if (aggregate_ && resource_.at("guarded").get<bool>()) add_optional(m, std::string(kPendingField), FieldProto::TYPE_BOOL);
   }
 
   void add_page_messages() {

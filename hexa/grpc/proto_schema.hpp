@@ -33,6 +33,9 @@ namespace hexa::grpc {
 
 namespace pb = google::protobuf;
 
+// A guarded item's `_pending` (REST) is this field of its message: a proto name has no `_`.
+inline constexpr std::string_view kPendingField = "pending";
+
 // How one rpc becomes a REST call, and its answer a message.
 struct Rpc {
   http::Verb verb;

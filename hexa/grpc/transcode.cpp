@@ -60,7 +60,7 @@ void fill_item(pb::Message& m, const rest::Json& item) {
   const auto* d = m.GetDescriptor();
   for (int i = 0; i < d->field_count(); ++i) {
     const auto* f = d->field(i);
-    const std::string json_name = f->name() == "pending" ? "_pending" : f->name();
+    const std::string json_name = f->name() == kPendingField ? "_pending" : f->name();
     if (const auto it = item.find(json_name); it != item.end()) set_field(m, *f, *it);
   }
 }
