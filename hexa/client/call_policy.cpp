@@ -44,6 +44,11 @@ resilience::AdaptiveLimit::Options adaptive_options(const Config& c, const std::
 
 CallPolicy::Concurrency concurrency_kind(const Config& c, const std::string& p, int bulkhead) {
   const std::string kind = c.get(p + "concurrency", bulkhead > 0 ? "fixed" : "adaptive");
+  // A size given to a guard that does not use it would be ignored without a word: a size set from
+  // the environment over a yaml naming adaptive ran the adaptive limit (the overload bench did).
+  if (kind != "fixed" && bulkhead > 0)
+    throw std::runtime_error(p + "bulkhead.max-concurrent is " + std::to_string(bulkhead) + " but " + p +
+                             "concurrency is " + kind + ": a fixed size needs concurrency: fixed (or leave it out)");
   if (kind == "adaptive") return CallPolicy::Concurrency::Adaptive;
   if (kind == "fixed" && bulkhead <= 0)
     throw std::runtime_error(p + "concurrency fixed needs bulkhead.max-concurrent above 0");

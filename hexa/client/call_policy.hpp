@@ -19,7 +19,7 @@
 //                                        at once: adaptive (found from the callee's latency:
 //                                        resilience/adaptive_limit.hpp), fixed (bulkhead below) or
 //                                        none; fixed is the default when bulkhead.max-concurrent
-//                                        is set above 0
+//                                        is set above 0, which another kind named refuses
 //   adaptive: {initial-limit: 10, min-limit: 1, max-limit: 64, window: 10, tolerance: 1.25,
 //              min-delay-ms: timeout-ms / 10, timeout-share: 0.15, baseline-windows: 30,
 //              first-wait-ms: min-delay-ms}

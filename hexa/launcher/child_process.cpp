@@ -10,6 +10,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "hexa/events/unique_fd.hpp"
+
 extern char** environ;
 
 namespace hexa::launcher {
@@ -31,21 +33,6 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   out.push_back(nullptr);
   return out;
 }
-
-// A file descriptor closed when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void become_child(pid_t parent, int null_in, int log, char* const argv[],
@@ -75,11 +62,11 @@ pid_t spawn(const SpawnSpec& spec) {
   const auto envp = pointers(env);
   const std::string failure = "hexa: cannot execute " + spec.program.string() + "\n";
 
-  const Fd log(::open(spec.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  const UniqueFd log(::open(spec.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (log.get() < 0) {
     throw std::runtime_error("cannot open " + spec.log.string() + ": " + std::strerror(errno));
   }
-  const Fd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  const UniqueFd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -73,10 +72,6 @@ PortLeases::PortLeases(std::filesystem::path dir, Range range) : dir_(std::move(
   }
 }
 
-PortLeases::~PortLeases() {
-  for (const int fd : held_) ::close(fd);
-}
-
 std::uint16_t PortLeases::any_free() {
   std::lock_guard lock(mutex_);
   if (auto p = pick(range_, [this](std::uint16_t port) { return lease(port); })) return *p;
@@ -85,15 +80,11 @@ std::uint16_t PortLeases::any_free() {
 
 bool PortLeases::lease(std::uint16_t port) {
   const auto path = dir_ / std::to_string(port);
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) return false;
+  UniqueFd file(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666));
   // Locked by us already (an earlier lease) or by another launcher: not free. flock belongs to
   // the open file, so a second open of ours is refused too.
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !port_is_free(port)) {
-    ::close(fd);
-    return false;
-  }
-  held_.push_back(fd);
+  if (!file || ::flock(file.get(), LOCK_EX | LOCK_NB) != 0 || !port_is_free(port)) return false;
+  held_.push_back(std::move(file));
   return true;
 }
 

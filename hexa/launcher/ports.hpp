@@ -6,6 +6,8 @@
 #include <mutex>
 #include <vector>
 
+#include "hexa/events/unique_fd.hpp"
+
 namespace hexa::launcher {
 
 // True when 127.0.0.1:port can be bound right now.
@@ -30,9 +32,6 @@ class PortLeases {
   // Without a range: from kLowestFreePort up to the kernel's ephemeral range.
   explicit PortLeases(std::filesystem::path dir = default_dir());
   PortLeases(std::filesystem::path dir, Range range);
-  ~PortLeases();
-  PortLeases(const PortLeases&) = delete;
-  PortLeases& operator=(const PortLeases&) = delete;
 
   // A free port, leased until this object ends. Throws std::runtime_error when none is left.
   std::uint16_t any_free();
@@ -43,7 +42,7 @@ class PortLeases {
   std::filesystem::path dir_;
   Range range_;
   std::mutex mutex_;
-  std::vector<int> held_;  // the locked files' descriptors
+  std::vector<UniqueFd> held_;  // the locked files
 };
 
 // How the planner asks about ports, so plans can be tested without touching the network.

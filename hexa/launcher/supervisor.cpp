@@ -71,12 +71,11 @@ bool matches(const InstancePlan& instance, const std::string& target) {
   return target == instance.service || target == instance.instance;
 }
 
-Supervisor::Supervisor(const Plan& plan, std::shared_ptr<PortLeases> leases)
-    : system_(plan.system), leases_(std::move(leases)) {
+Supervisor::Supervisor(const Plan& plan, PortLeases& ports) : system_(plan.system), ports_(ports) {
   for (const auto& p : plan.instances) instances_.push_back(Instance{p});
 }
 
-std::uint16_t Supervisor::free_port() { return leases_ ? leases_->any_free() : any_free_port(); }
+std::uint16_t Supervisor::free_port() { return ports_.any_free(); }
 
 Supervisor::~Supervisor() {
   if (std::ranges::any_of(instances_, [](const Instance& i) { return i.pid != 0; })) {

@@ -12,7 +12,6 @@
 
 #include <chrono>
 #include <future>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,8 +53,8 @@ bool matches(const InstancePlan& instance, const std::string& target);
 
 class Supervisor {
  public:
-  // `leases` holds the plan's free ports and gives new instances theirs (none: any free port).
-  explicit Supervisor(const Plan& plan, std::shared_ptr<PortLeases> leases = nullptr);
+  // `ports` holds the plan's free ports and gives new instances theirs; it outlives the supervisor.
+  Supervisor(const Plan& plan, PortLeases& ports);
   ~Supervisor();  // no child outlives its supervisor, even when an error unwinds the launcher
   Supervisor(const Supervisor&) = delete;
   Supervisor& operator=(const Supervisor&) = delete;
@@ -93,7 +92,7 @@ class Supervisor {
   void request_stop(Instance& i);
 
   std::string system_;
-  std::shared_ptr<PortLeases> leases_;
+  PortLeases& ports_;
   std::vector<Instance> instances_;
   bool healing_ = false;
 };

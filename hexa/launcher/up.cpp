@@ -6,7 +6,6 @@
 
 #include <deque>
 #include <list>
-#include <memory>
 #include <fstream>
 #include <iostream>
 
@@ -104,9 +103,8 @@ void prepare(const Plan& plan) {
 // One running `hexa up`: the supervisor plus what publishes its state.
 class Launcher {
  public:
-  Launcher(const Plan& plan, std::shared_ptr<PortLeases> leases, std::vector<AutoscaleRule> autoscale,
-           AutoscaleTiming timing)
-      : supervisor_(plan, std::move(leases)),
+  Launcher(const Plan& plan, PortLeases& ports, std::vector<AutoscaleRule> autoscale, AutoscaleTiming timing)
+      : supervisor_(plan, ports),
         state_path_(plan.dir / "launcher.json"),
         autoscale_rules_(std::move(autoscale)),
         autoscale_timing_(timing),
@@ -230,9 +228,9 @@ class Launcher {
 int run_up(const UpOptions& options) {
   BlockedSignals signals;  // before any thread starts
   const auto spec = load_system(systems_dir(), options.system);
-  const auto leases = std::make_shared<PortLeases>();  // the free ports, held while this runs
+  PortLeases ports;  // the free ports handed out, held while this runs
   PortProbe probe;
-  probe.any_free = [&leases] { return leases->any_free(); };
+  probe.any_free = [&ports] { return ports.any_free(); };
   auto plan = make_plan(spec, options, bin_dir(), data_dir(options.data_dir), probe);
   auto autoscale = parse_autoscale(options.autoscale, spec);
   const AutoscaleTiming timing{.downscale_window = std::chrono::seconds(options.autoscale_window_s)};
@@ -243,7 +241,7 @@ int run_up(const UpOptions& options) {
   use_kafka_profile(plan, spec, options.profiles);  // BUS_URL, and the dev broker if needed
   for (auto& i : plan.instances)
     if (i.is_gateway()) i.env["UPSTREAM_CONTROL_TOKEN"] = control_token();  // for rollouts, autoscaling
-  Launcher launcher(plan, leases, std::move(autoscale), timing);
+  Launcher launcher(plan, ports, std::move(autoscale), timing);
   return launcher.run(signals);
 }
 

@@ -192,6 +192,8 @@ TEST_F(RemoteCallerTest, TheConcurrencyLimitIsAdaptiveUnlessSizedByHandOrSwitche
   EXPECT_EQ(caller("    concurrency: none\n").policy().concurrency, Concurrency::None);
   EXPECT_THROW(caller("    concurrency: some\n"), std::runtime_error);
   EXPECT_THROW(caller("    concurrency: fixed\n"), std::runtime_error) << "fixed needs its number";
+  EXPECT_THROW(caller("    concurrency: adaptive\n    bulkhead:\n      max-concurrent: 3\n"), std::runtime_error)
+      << "a size the adaptive limit would ignore";
 }
 
 // A reconciler's question (QuestionScope) may wait reconcile-timeout-ms for its answer; every
