@@ -43,9 +43,10 @@ class MockCluster {
     if (!cluster_) throw std::runtime_error("cannot create the mock cluster");
     rd_kafka_mock_topic_create(cluster_.get(), kTopic.c_str(), kPartitions, kBrokers);
   }
-  std::string bus_url(const std::string& params = "") const {
+  // 2 s to give up publishing: the tests of failures wait that long for their verdict.
+  std::string bus_url(const std::string& params = "", int publish_timeout_ms = 2000) const {
     return std::string("kafka://") + rd_kafka_mock_cluster_bootstraps(cluster_.get()) +
-           "?replication=3&publish_timeout_ms=2000&session_timeout_ms=6000" + params;
+           "?replication=3&session_timeout_ms=6000&publish_timeout_ms=" + std::to_string(publish_timeout_ms) + params;
   }
   void all_brokers(bool up) {
     for (int id = 1; id <= kBrokers; ++id)
@@ -197,7 +198,9 @@ TEST_F(KafkaFaults, RetriableProduceErrorsAreRetriedWithoutDuplicates) {
   // refused one, which a real broker refuses (OUT_OF_ORDER_SEQUENCE_NUMBER), and librdkafka
   // then rightly counts the refused one as written ("implicitly acked"): a loss only the mock
   // can produce. Seen with librdkafka debug=eos,msg; retries themselves are what is tested.
-  auto bus = hexa::open_bus(cluster_.bus_url("&rdkafka.max.in.flight.requests.per.connection=1"));
+  // 10 s to publish: the retries take 0.2 s or, after a leader query, 1.0-1.3 s here (8 runs),
+  // and 2 s ran out once under CI's parallel load (MSG_TIMED_OUT), a verdict on timing.
+  auto bus = hexa::open_bus(cluster_.bus_url("&rdkafka.max.in.flight.requests.per.connection=1", 10'000));
   bus->publish(make(1, 1));  // the producer has its id before the faults
   cluster_.refuse_produce({RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
                            RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE});
