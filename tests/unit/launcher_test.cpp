@@ -530,9 +530,10 @@ TEST(LauncherPlan, FreePortsComeFromBelowTheEphemeralRange) {
 TEST(LauncherPlan, TwoLaunchersNeverHandOutOnePort) {
   const auto dir = fs::temp_directory_path() / ("hexa-ports-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  unsigned low = hl::any_free_port();  // three free ports in a row
-  while (!hl::port_is_free(static_cast<std::uint16_t>(low + 1)) || !hl::port_is_free(static_cast<std::uint16_t>(low + 2)))
-    low = hl::any_free_port();
+  const auto free = [](unsigned port) { return hl::port_is_free(static_cast<std::uint16_t>(port)); };
+  unsigned low = hl::any_free_port();  // three free ports in a row, found within 100 picks
+  for (int pick = 0; pick < 100 && !(free(low + 1) && free(low + 2)); ++pick) low = hl::any_free_port();
+  ASSERT_TRUE(free(low + 1) && free(low + 2)) << "no three free ports in a row";
   const hl::PortLeases::Range three{low, low + 3};
 
   std::set<std::uint16_t> first_ports;
